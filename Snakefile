@@ -1,0 +1,33 @@
+"""EU–Türkiye asylum regime: a reproducible bilingual paper.
+
+`snakemake --cores all` rebuilds everything that is out of date: pinned sources
+→ tidy tables → results → figures → the paper in English and Turkish as PDF,
+HTML and DOCX (manuscript/build/<lang>/paper.<ext>).
+"""
+
+from snakemake.utils import min_version, validate
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+validate(config, "workflow/schemas/config.schema.yaml")
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/acquire.smk"
+include: "workflow/rules/tidy.smk"
+include: "workflow/rules/descriptives.smk"
+include: "workflow/rules/manuscript.smk"
+
+
+rule all:
+    input:
+        expand(
+            "manuscript/build/{lang}/paper.{ext}",
+            lang=LANGUAGES,
+            ext=DOCUMENT_FORMATS,
+        ),
+    default_target: True

@@ -1,0 +1,69 @@
+"""Reading and writing at the edges: R data files, tidy CSVs, JSON results.
+
+Writers are atomic (``analysis.atomic``). CSVs are written with fixed
+formatting (LF, ISO dates, no index) so rebuilds are byte-identical.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from analysis.atomic import atomic_path, read_json, write_json, write_text
+from analysis.validate import load_schema, validate
+
+__all__ = [
+    "atomic_path",
+    "processed_codebook",
+    "read_json",
+    "read_processed",
+    "read_rda",
+    "read_validated_rda",
+    "write_csv",
+    "write_json",
+    "write_text",
+]
+
+SCHEMAS = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "tables"
+
+
+def read_rda(path: str | Path, name: str) -> pd.DataFrame:
+    import pyreadr  # only the tidy jobs need it
+
+    frames = pyreadr.read_r(str(path))
+    if name not in frames:
+        raise KeyError(f"{path}: no object named {name!r} (found {sorted(frames)})")
+    return frames[name]
+
+
+def read_validated_rda(path: str | Path, name: str, dataset: str) -> pd.DataFrame:
+    """Read object ``name`` from ``path`` and check it against the dataset's schema."""
+    return validate(read_rda(path, name), load_schema(SCHEMAS / f"{dataset}.yaml"), str(path))
+
+
+def processed_codebook() -> dict:
+    with open(SCHEMAS / "processed.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def write_csv(frame: pd.DataFrame, target: str | Path) -> None:
+    with atomic_path(target) as temp:
+        frame.to_csv(temp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def read_processed(path: str | Path, dataset: str) -> pd.DataFrame:
+    """Read a tidy table with the dtypes its codebook declares."""
+    columns = processed_codebook()[dataset]["columns"]
+    dates = [name for name, spec in columns.items() if spec["dtype"] == "date"]
+    dtypes = {name: spec["dtype"] for name, spec in columns.items() if spec["dtype"] != "date"}
+    frame = pd.read_csv(
+        path, dtype=dtypes, parse_dates=dates, keep_default_na=False, na_values=[""]
+    )
+    if list(frame.columns) != list(columns):
+        raise ValueError(
+            f"{path}: columns {list(frame.columns)} differ from the codebook "
+            f"{list(columns)}; rebuild it with `snakemake {path}`"
+        )
+    return frame

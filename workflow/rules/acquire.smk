@@ -1,0 +1,18 @@
+# Stage 1: acquire the pinned statistical sources (mirror or URL), checksum-verified.
+
+
+rule acquire_source:
+    output:
+        data="data/raw/sources/{source}.rda",
+        provenance="data/raw/sources/{source}.provenance.json",
+    params:
+        # The pin is a parameter, so moving it (a data update) reruns the job.
+        pin=lambda wildcards: config["sources"][wildcards.source],
+    wildcard_constraints:
+        source="|".join(SOURCES),
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/acquire/{source}.log",
+    script:
+        "../scripts/acquire.py"

@@ -1,0 +1,43 @@
+# Shared settings of the workflow: paths, languages, environment of every job.
+import os
+import subprocess
+import sys
+
+import pypandoc
+
+LANGUAGES = config["languages"]
+DOCUMENT_FORMATS = ["pdf", "html", "docx"]
+SOURCES = sorted(config["sources"])
+PANDOC = pypandoc.get_pandoc_path()
+
+# The `analysis` package lives at the repository root; Snakemake hands this
+# process's sys.path on to every script job, so the jobs can import it too.
+sys.path.insert(0, workflow.basedir)
+
+
+def _last_commit_time() -> str:
+    """Seconds since the epoch of the last commit: the build's only notion of 'now'."""
+    try:
+        return subprocess.run(
+            ["git", "log", "-1", "--format=%ct"],
+            cwd=workflow.basedir,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip() or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+# Dates written into documents (DOCX properties, PDF metadata) come from here.
+os.environ.setdefault("SOURCE_DATE_EPOCH", _last_commit_time())
+
+
+def figure_files(extension):
+    """The figure files a language's document embeds (input function of the render rules)."""
+    return lambda wildcards: expand(
+        "results/figures/{lang}/{name}.{ext}",
+        lang=wildcards.lang,
+        name=FIGURES,
+        ext=extension,
+    )

@@ -1,0 +1,36 @@
+# Stage 3: descriptive results on UNHCR stocks hosted by Türkiye, and their figure.
+
+
+rule hosted_descriptives:
+    input:
+        population="data/processed/unhcr_population.csv",
+    output:
+        table="results/tables/hosted_by_origin.csv",
+        numbers="results/numbers/hosted.json",
+    params:
+        hosted=config["hosted"],
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/results/hosted_descriptives.log",
+    script:
+        "../scripts/hosted.py"
+
+
+rule figure_hosted:
+    input:
+        table="results/tables/hosted_by_origin.csv",
+        countries="data/processed/countrynames.csv",
+        labels="manuscript/labels.yaml",
+    output:
+        svg=expand("results/figures/{lang}/unhcr_hosted.svg", lang=LANGUAGES),
+        png=expand("results/figures/{lang}/unhcr_hosted.png", lang=LANGUAGES),
+    params:
+        languages=LANGUAGES,
+        release=config["sources"]["unhcr_population"]["release"],
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/figures/unhcr_hosted.log",
+    script:
+        "../scripts/figure_hosted.py"

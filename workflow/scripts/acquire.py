@@ -1,0 +1,23 @@
+"""Fetch one pinned source (mirror or URL), verify its SHA-256, record provenance."""
+
+import logging
+from pathlib import Path
+
+from analysis.acquire import Source, acquire, resolve_mirror
+from analysis.atomic import write_json
+from analysis.jobs import run_logged
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    source = Source.from_config(snakemake.wildcards.source, snakemake.params.pin)
+    mirror = resolve_mirror(snakemake.config["mirror_dir"])
+    provenance = acquire(
+        source, Path(snakemake.output.data), mirror, timeout=snakemake.config["download_timeout"]
+    )
+    write_json(provenance, snakemake.output.provenance)
+    logging.info("acquired %s from %s", source.name, provenance["obtained_from"])
+
+
+run_logged(snakemake.log[0], main)

@@ -1,0 +1,20 @@
+"""UNHCR stocks hosted by Türkiye: the figure's data table and the numbers the text quotes."""
+
+from analysis.atomic import write_json
+from analysis.descriptives import group_minor_origins, hosted_by_origin, hosted_numbers, top_origins
+from analysis.io import read_processed, write_csv
+from analysis.jobs import run_logged
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    spec = snakemake.params.hosted
+    population = read_processed(snakemake.input.population, "unhcr_population")
+    hosted = hosted_by_origin(population, spec["asylum_iso"], spec["first_year"], spec["last_year"])
+    grouped = group_minor_origins(hosted, top_origins(hosted, spec["top_origins"]))
+    write_csv(grouped, snakemake.output.table)
+    write_json(hosted_numbers(hosted, population, spec["asylum_iso"]), snakemake.output.numbers)
+
+
+run_logged(snakemake.log[0], main)
