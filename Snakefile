@@ -25,6 +25,9 @@ include: "workflow/rules/manuscript.smk"
 
 rule all:
     input:
+        # Every pinned source is fetched and verified, including those no result reads yet.
+        expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
+        expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS),
         expand(
             "manuscript/build/{lang}/paper.{ext}",
             lang=LANGUAGES,

@@ -1,10 +1,12 @@
-"""Resolve a language's manuscript source into plain Pandoc Markdown."""
+"""Resolve one language's manuscript and render it to PDF, HTML and DOCX."""
 
+import os
 from pathlib import Path
 
 from analysis.atomic import read_json, write_text
 from analysis.jobs import run_logged
 from analysis.manuscript import merge_numbers, resolve
+from analysis.render import render_all
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -19,7 +21,20 @@ def main() -> None:
         snakemake.params.figure_prefix,
         source_name=str(source),
     )
-    write_text(text, snakemake.output[0])
+    write_text(text, snakemake.output.markdown)
+    out = snakemake.output
+    render_all(
+        snakemake.params.pandoc,
+        Path(out.markdown),
+        defaults=snakemake.params.defaults,
+        outputs={
+            "html": Path(out.html),
+            "docx": Path(out.docx),
+            "typst": Path(out.typst),
+            "pdf": Path(out.pdf),
+        },
+        timestamp=int(os.environ["SOURCE_DATE_EPOCH"]),
+    )
 
 
 run_logged(snakemake.log[0], main)

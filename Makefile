@@ -1,0 +1,43 @@
+# Two commands rebuild and test the paper from a fresh clone (see README.md):
+#   make        set up the pinned environment (.venv) and build the paper
+#   make test   run the test suite (sets up the environment first if needed)
+# The statistical sources are downloaded from their pinned URLs, or copied from
+# the folder in $PAPER_DATA_MIRROR when it is set.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BIN := $(VENV)/bin
+CORES ?= all
+
+.PHONY: paper env test lint bench lock clean
+
+paper: env
+	$(BIN)/snakemake --cores $(CORES)
+
+env: $(VENV)/.installed
+
+# Hash-checked install of exactly the locked set; redone when the lock changes.
+$(VENV)/.installed: requirements/lock.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--require-hashes --no-deps -r requirements/lock.txt
+	touch $@
+
+test: env
+	$(BIN)/python -m pytest
+
+lint: env
+	$(BIN)/ruff check .
+	$(BIN)/snakemake --lint
+
+bench: env
+	$(BIN)/python benchmarks/benchmark.py
+
+# Re-resolve the lock from requirements/requirements.in (needs uv; online).
+lock:
+	$(PYTHON) -m uv pip compile --generate-hashes --python-version 3.11 \
+		requirements/requirements.in -o requirements/lock.txt
+
+clean:
+	rm -rf data/processed results manuscript/build logs .snakemake

@@ -1,0 +1,124 @@
+"""Acquisition: mirror copy, real HTTP download, checksum mismatch, unreachable source."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import socket
+import threading
+from pathlib import Path
+
+import pytest
+
+from analysis.acquire import AcquireError, Source, acquire, resolve_mirror, sha256_of
+
+
+@pytest.fixture
+def frontex(config) -> Source:
+    return Source.from_config("frontex", config["sources"]["frontex"])
+
+
+@pytest.fixture
+def http_mirror(mirror):
+    """A real HTTP server on 127.0.0.1 serving the mirror folder."""
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(mirror))
+    handler.log_message = lambda *args: None
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_every_pinned_source_is_in_the_mirror_with_its_checksum(config, mirror):
+    sums = dict(reversed(line.split()) for line in (mirror / "SHA256SUMS").read_text().splitlines())
+    for name, entry in config["sources"].items():
+        assert sums[entry["path"]] == entry["sha256"], name
+
+
+def test_copy_from_mirror_verifies_and_records_provenance(frontex, mirror, tmp_path):
+    target = tmp_path / "frontex.rda"
+    provenance = acquire(frontex, target, mirror)
+    assert sha256_of(target) == frontex.sha256
+    assert provenance["obtained_from"].startswith("mirror:")
+    assert provenance["sha256"] == frontex.sha256
+    assert provenance["licence"] == frontex.licence
+    assert provenance["retrieved_at"].endswith("+00:00")
+
+
+def test_download_over_http(frontex, http_mirror, tmp_path):
+    source = Source(
+        frontex.name, frontex.path, f"{http_mirror}/{frontex.path}", frontex.sha256, frontex.licence
+    )
+    target = tmp_path / "frontex.rda"
+    provenance = acquire(source, target, mirror=None, timeout=10)
+    assert sha256_of(target) == frontex.sha256
+    assert provenance["obtained_from"] == source.url
+
+
+def test_mismatch_stops_and_keeps_the_good_file(frontex, mirror, tmp_path):
+    corrupted = tmp_path / "mirror"
+    (corrupted / Path(frontex.path).parent).mkdir(parents=True)
+    data = bytearray((mirror / frontex.path).read_bytes())
+    data[100] ^= 0xFF
+    (corrupted / frontex.path).write_bytes(bytes(data))
+    target = tmp_path / "out" / "frontex.rda"
+    target.parent.mkdir()
+    target.write_bytes(b"earlier good copy")
+    with pytest.raises(AcquireError) as error:
+        acquire(frontex, target, corrupted)
+    message = str(error.value)
+    assert "checksum mismatch" in message and frontex.sha256 in message
+    assert sha256_of(corrupted / frontex.path) in message
+    assert "config/config.yaml" in message  # the remedy
+    assert target.read_bytes() == b"earlier good copy"
+    assert list(target.parent.iterdir()) == [target]  # no temporary file left behind
+
+
+def test_download_mismatch_leaves_nothing(frontex, http_mirror, tmp_path):
+    other = "iom-gdidata/eu_asyapp.rda"  # a real file, but not the pinned one
+    source = Source(
+        frontex.name, frontex.path, f"{http_mirror}/{other}", frontex.sha256, frontex.licence
+    )
+    with pytest.raises(AcquireError, match="expected sha256"):
+        acquire(source, tmp_path / "frontex.rda", mirror=None, timeout=10)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_unreachable_source_names_file_and_remedy(frontex, tmp_path):
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    source = Source(
+        frontex.name,
+        frontex.path,
+        f"http://127.0.0.1:{port}/frontex.rda",
+        frontex.sha256,
+        frontex.licence,
+    )
+    with pytest.raises(AcquireError) as error:
+        acquire(source, tmp_path / "frontex.rda", mirror=None, timeout=5)
+    assert "could not download" in str(error.value)
+    assert "PAPER_DATA_MIRROR" in str(error.value)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_mirror_file_is_reported(frontex, tmp_path):
+    with pytest.raises(AcquireError, match="is not in the mirror"):
+        acquire(frontex, tmp_path / "frontex.rda", tmp_path)
+
+
+def test_environment_variable_overrides_config(monkeypatch, tmp_path):
+    monkeypatch.setenv("PAPER_DATA_MIRROR", str(tmp_path))
+    assert resolve_mirror("/elsewhere") == tmp_path
+    monkeypatch.delenv("PAPER_DATA_MIRROR")
+    assert resolve_mirror("/elsewhere") == Path("/elsewhere")
+    assert resolve_mirror("") is None
+
+
+def test_http_download_of_the_whole_mirror_matches(config, http_mirror, tmp_path):
+    for name, entry in config["sources"].items():
+        source = Source.from_config(name, {**entry, "url": f"{http_mirror}/{entry['path']}"})
+        acquire(source, tmp_path / f"{name}.rda", mirror=None, timeout=10)
+    assert len(list(tmp_path.glob("*.rda"))) == len(config["sources"])

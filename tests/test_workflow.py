@@ -1,0 +1,118 @@
+"""End to end: run the whole workflow in a temporary copy of the repository."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.e2e
+
+DOCUMENTS = [
+    f"manuscript/build/{lang}/paper.{ext}"
+    for lang in ("en", "tr")
+    for ext in ("pdf", "html", "docx")
+]
+
+
+def snakemake(workdir: Path, *args: str, mirror: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PAPER_DATA_MIRROR": str(mirror), "SOURCE_DATE_EPOCH": "1700000000"}
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def project_files() -> list[str]:
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [name for name in listed.stdout.splitlines() if (ROOT / name).is_file()]
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, mirror) -> Path:
+    """A fresh copy of the project, built once for this module's tests."""
+    workdir = tmp_path_factory.mktemp("paper")
+    for name in project_files():
+        (workdir / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, workdir / name)
+    run = snakemake(workdir, mirror=mirror)
+    assert run.returncode == 0, run.stderr[-4000:]
+    return workdir
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(path).pages)
+
+
+def test_all_six_documents_are_built(built):
+    for name in DOCUMENTS:
+        assert (built / name).stat().st_size > 10_000, name
+
+
+def test_pdfs_carry_localised_numbers_and_labels(built):
+    en = pdf_text(built / "manuscript/build/en/paper.pdf")
+    tr = pdf_text(built / "manuscript/build/tr/paper.pdf")
+    assert "3,737,369" in en and "3.737.369" in tr
+    assert "17.6%" in en and "%17,6’sına" in tr
+    assert "Figure 1" in en and "Şekil 1" in tr
+    assert "Section 2" in en and "Bölüm 2’de" in tr
+    assert "Krasner 1982" in en and "Krasner 1982" in tr
+    assert "References" in en and "Kaynakça" in tr
+
+
+def test_html_embeds_its_figure(built):
+    html = (built / "manuscript/build/tr/paper.html").read_text(encoding="utf-8")
+    assert "<svg" in html or "data:image/svg+xml" in html
+    assert 'lang="tr-TR"' in html and "Şekil 1:" in html
+
+
+def test_provenance_is_recorded_for_each_source(built):
+    records = sorted((built / "data/raw/sources").glob("*.provenance.json"))
+    assert len(records) == 9
+
+
+def test_second_run_does_nothing(built, mirror):
+    run = snakemake(built, "--dry-run", mirror=mirror)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "Nothing to be done" in run.stdout + run.stderr
+
+
+def test_a_text_edit_rebuilds_only_the_documents(built, mirror):
+    source = built / "manuscript/en/paper.md"
+    source.write_text(
+        source.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8"
+    )
+    run = snakemake(built, "--dry-run", "--quiet", "rules", mirror=mirror)
+    planned = run.stdout + run.stderr
+    assert "render_paper" in planned
+    for upstream in ("acquire_source", "tidy_source", "hosted_descriptives", "figure_hosted"):
+        assert upstream not in planned
+
+
+def test_missing_placeholder_fails_the_build_and_names_it(built, mirror):
+    source = built / "manuscript/tr/paper.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "\n{{no_such_number}}\n", encoding="utf-8")
+    try:
+        run = snakemake(built, "manuscript/build/tr/paper.md", mirror=mirror)
+        assert run.returncode != 0
+        assert "placeholder '{{no_such_number}}' has no value" in run.stderr
+    finally:
+        source.write_text(original, encoding="utf-8")
