@@ -1,0 +1,192 @@
+"""Harmonisation indices: legislation (de jure), policy and practice (common action).
+
+All indices are annual, on 0–1, and describe the state on 31 December.
+
+Legislative index
+    For year *y*, each applicable EU requirement *r* takes the alignment score of
+    the coding interval in force on 31 December *y* (0 when no interval covers
+    that day: no Turkish provision existed). A score of 0.5 ("partial") is
+    replaced by the configured partial credit. The index is the weighted mean
+    over requirements, with equal weight per requirement ("provision") or equal
+    total weight per EU instrument ("instrument").
+
+Policy index
+    The Commission's annual assessment of Türkiye's level of preparation
+    (mapped to 0–1 by a configured scale), and the share of visa-liberalisation
+    benchmarks met by the latest report up to 31 December; their weighted mean
+    over the components available in that year.
+
+Practice index
+    Implementation against commitments in a year: returns relative to arrivals,
+    resettlement relative to the agreed ceiling, funds disbursed relative to
+    committed, readmission of third-country nationals applied, visa
+    liberalisation granted; the weighted mean of the components available.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+WEIGHTINGS = ("provision", "instrument")
+
+
+def year_ends(first: int, last: int) -> pd.DataFrame:
+    return pd.DataFrame({"year": range(first, last + 1)}).assign(
+        date=lambda f: pd.to_datetime(f["year"].astype(str) + "-12-31")
+    )
+
+
+def annual_scores(coding: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
+    """Each applicable requirement's coded score on 31 December of each year.
+
+    ``coding`` has one row per requirement × interval with ``requirement_id``,
+    ``eu_instrument_id``, ``group``, ``applicable`` (bool), ``valid_from``,
+    ``valid_to`` (NaT = open) and ``score``. A requirement with no interval in
+    force on the day scores 0 (no Turkish provision existed).
+    """
+    applicable = coding[coding["applicable"]]
+    grid = applicable.drop_duplicates("requirement_id")[
+        ["requirement_id", "eu_instrument_id", "group"]
+    ].merge(year_ends(first, last), how="cross")
+    intervals = grid.merge(
+        applicable[["requirement_id", "valid_from", "valid_to", "score"]], on="requirement_id"
+    )
+    in_force = intervals[
+        (intervals["valid_from"] <= intervals["date"])
+        & (intervals["valid_to"].isna() | (intervals["valid_to"] >= intervals["date"]))
+    ]
+    return (
+        grid.merge(
+            in_force[["requirement_id", "year", "score"]], on=["requirement_id", "year"], how="left"
+        )
+        .assign(score=lambda f: f["score"].fillna(0.0))
+        .drop(columns="date")
+    )
+
+
+def credited(scores: pd.Series, partial_credit: float) -> pd.Series:
+    """Replace the partial score 0.5 with ``partial_credit``; 0 and 1 stay."""
+    return scores.where(scores != 0.5, partial_credit)
+
+
+def requirement_weights(
+    requirements: pd.DataFrame, weighting: str, keys: list[str] | None = None
+) -> pd.Series:
+    """Weights summing to 1 within each ``keys`` group (the whole frame when None).
+
+    ``provision``: equal per requirement; ``instrument``: equal total weight per
+    EU instrument, shared equally among its requirements.
+    """
+    keys = keys or []
+    group = requirements.groupby(keys) if keys else None
+
+    def count(columns: list[str]) -> pd.Series:
+        if not columns:
+            return pd.Series(float(len(requirements)), index=requirements.index)
+        return requirements.groupby(columns)["requirement_id"].transform("count").astype(float)
+
+    if weighting == "provision":
+        return 1.0 / count(keys)
+    if weighting == "instrument":
+        instruments = (
+            group["eu_instrument_id"].transform("nunique")
+            if group is not None
+            else pd.Series(
+                float(requirements["eu_instrument_id"].nunique()), index=requirements.index
+            )
+        )
+        return 1.0 / (instruments * count([*keys, "eu_instrument_id"]))
+    raise ValueError(f"unknown weighting {weighting!r}; expected one of {WEIGHTINGS}")
+
+
+def legislative_index(
+    coding: pd.DataFrame,
+    first: int,
+    last: int,
+    partial_credit: float = 0.5,
+    weighting: str = "provision",
+    by: str | None = None,
+) -> pd.DataFrame:
+    """Annual de jure alignment, overall (``by=None``) or per ``eu_instrument_id``/``group``.
+
+    Returns columns ``year``, ``index`` (and ``by`` when given), sorted.
+    """
+    keys = ["year"] if by is None else ["year", by]
+    scores = annual_scores(coding, first, last).assign(
+        score=lambda f: credited(f["score"], partial_credit)
+    )
+    weights = requirement_weights(scores, weighting, keys)
+    return (
+        scores.assign(index=scores["score"] * weights)
+        .groupby(keys, as_index=False)["index"]
+        .sum()
+        .sort_values(keys, ignore_index=True)
+    )
+
+
+def latest_by_year(
+    events: pd.DataFrame, date_column: str, value_columns: list[str], first: int, last: int
+) -> pd.DataFrame:
+    """For each year, the values of the latest row dated on or before 31 December."""
+    ordered = events.sort_values(date_column)
+    ends = year_ends(first, last)
+    merged = pd.merge_asof(
+        ends.sort_values("date"),
+        ordered[[date_column, *value_columns]],
+        left_on="date",
+        right_on=date_column,
+        direction="backward",
+    )
+    return merged[["year", *value_columns]]
+
+
+def weighted_mean_available(components: pd.DataFrame, weights: dict[str, float]) -> pd.Series:
+    """Row-wise weighted mean over the components that are present (NaN when none is)."""
+    values = components[list(weights)]
+    w = pd.DataFrame({name: weights[name] for name in weights}, index=values.index)
+    w = w.where(values.notna(), 0.0)
+    total = w.sum(axis=1)
+    return ((values.fillna(0.0) * w).sum(axis=1) / total).where(total > 0)
+
+
+def policy_index(
+    assessments: pd.DataFrame,
+    benchmarks: pd.DataFrame,
+    preparation_scale: dict,
+    weights: dict[str, float],
+    chapter: str,
+    first: int,
+    last: int,
+) -> pd.DataFrame:
+    """Annual policy index from the Commission's assessments and visa benchmarks.
+
+    ``assessments``: ``report_date``, ``chapter``, ``preparation_level``;
+    ``benchmarks``: ``report_date``, ``benchmarks_met``, ``benchmarks_total``.
+    """
+    preparation = assessments[
+        (assessments["chapter"] == chapter) & assessments["preparation_level"].notna()
+    ].assign(preparation=lambda f: f["preparation_level"].map(preparation_scale))
+    unknown = preparation[preparation["preparation"].isna()]["preparation_level"].unique()
+    if len(unknown):
+        raise ValueError(f"preparation levels without a value in the scale: {sorted(unknown)}")
+    yearly_preparation = latest_by_year(preparation, "report_date", ["preparation"], first, last)
+    yearly_benchmarks = latest_by_year(
+        benchmarks.assign(visa_benchmarks=lambda f: f["benchmarks_met"] / f["benchmarks_total"]),
+        "report_date",
+        ["visa_benchmarks"],
+        first,
+        last,
+    )
+    components = yearly_preparation.merge(yearly_benchmarks, on="year")
+    return components.assign(index=weighted_mean_available(components, weights))
+
+
+def practice_index(components: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+    """Annual practice (common-action) index from components already on 0–1.
+
+    ``components`` has ``year`` and one column per component named in ``weights``
+    (NaN where the component is not defined in that year); values are clipped to
+    0–1 because implementation beyond a commitment is still full implementation.
+    """
+    clipped = components.assign(**{name: components[name].clip(0, 1) for name in weights})
+    return clipped.assign(index=weighted_mean_available(clipped, weights))
