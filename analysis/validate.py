@@ -158,3 +158,25 @@ def validate(frame: pd.DataFrame, schema: dict, file: str) -> pd.DataFrame:
     if problems:
         raise ValidationError(problems)
     return frame
+
+
+def coerce(frame: pd.DataFrame, schema: dict) -> pd.DataFrame:
+    """Convert a validated table of strings to the schema's types (blank → missing)."""
+    converted = {}
+    for name, rule in schema["columns"].items():
+        raw = frame[name].astype("string").str.strip().replace("", pd.NA)
+        typed, _ = _typed(raw, rule["type"])
+        if rule["type"] == "integer":
+            typed = typed.astype("Int64")
+        elif rule["type"] == "boolean":
+            typed = typed.astype("boolean")
+        elif rule["type"] == "string":
+            typed = raw.astype("str")
+        converted[name] = typed
+    return pd.DataFrame(converted, index=frame.index)
+
+
+def read_csv_validated(path, schema: dict) -> pd.DataFrame:
+    """Read a project-authored CSV as text, validate it, return it typed."""
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return coerce(validate(frame, schema, str(path)), schema)
