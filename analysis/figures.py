@@ -80,3 +80,75 @@ def save_figure(fig: plt.Figure, svg: str | Path, png: str | Path) -> None:
                 temp, format="png", dpi=PNG_DPI, bbox_inches="tight", metadata={"Software": None}
             )
     plt.close(fig)
+
+
+def plot_indices(
+    indices: pd.DataFrame, events: pd.DataFrame, labels: dict[str, str], lang: str
+) -> plt.Figure:
+    """The three harmonisation indices per year, with key events as dotted verticals.
+
+    ``indices``: ``year`` and the columns ``legislative``, ``policy``, ``practice``;
+    ``events``: ``date`` and ``label`` (already in ``lang``).
+    """
+    series = ["legislative", "policy", "practice"]
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 3.8), layout="constrained")
+        colours = sns.color_palette("colorblind", n_colors=len(series))
+        markers = ["o", "s", "^"]
+        for name, colour, marker in zip(series, colours, markers, strict=True):
+            ax.plot(
+                indices["year"],
+                indices[name],
+                label=labels[f"index_{name}"],
+                color=colour,
+                marker=marker,
+                markersize=3,
+                linewidth=1.5,
+            )
+        for number, (date, label) in enumerate(events[["date", "label"]].itertuples(index=False)):
+            position = date.year + (date.dayofyear - 1) / 365.25
+            ax.axvline(position, color="0.55", linestyle=":", linewidth=0.8)
+            ax.text(
+                position,
+                1.02 + 0.07 * (number % 2),
+                label,
+                rotation=0,
+                fontsize=6,
+                ha="center",
+                va="bottom",
+                color="0.3",
+                transform=ax.get_xaxis_transform(),
+            )
+        ax.set_ylim(0, 1)
+        ax.set_xlim(indices["year"].min() - 0.5, indices["year"].max() + 0.5)
+        ax.yaxis.set_major_formatter(localised_axis(lang, digits=1))
+        ax.set_xlabel(labels["year"])
+        ax.set_ylabel(labels["index_value"])
+        ax.legend(loc="upper left", frameon=False)
+    return fig
+
+
+def plot_alignment_heatmap(
+    by_group: pd.DataFrame, group_names: dict[str, str], labels: dict[str, str], lang: str
+) -> plt.Figure:
+    """Mean credited alignment per requirement group (rows) and year (columns)."""
+    wide = (
+        by_group.pivot(index="group", columns="year", values="index")
+        .reindex(list(group_names))
+        .rename(index=group_names)
+    )
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 2.9), layout="constrained")
+        sns.heatmap(
+            wide,
+            ax=ax,
+            vmin=0,
+            vmax=1,
+            cmap="viridis",
+            linewidths=0.3,
+            cbar_kws={"label": labels["index_value"], "format": localised_axis(lang, digits=1)},
+        )
+        ax.set_xlabel(labels["year"])
+        ax.set_ylabel("")
+        ax.tick_params(axis="x", labelsize=7, rotation=90)
+    return fig

@@ -190,3 +190,60 @@ def practice_index(components: pd.DataFrame, weights: dict[str, float]) -> pd.Da
     """
     clipped = components.assign(**{name: components[name].clip(0, 1) for name in weights})
     return clipped.assign(index=weighted_mean_available(clipped, weights))
+
+
+def cumulative_at_year_end(
+    statement: pd.DataFrame, indicator: str, first: int, last: int
+) -> pd.Series:
+    """The latest reported value of a cumulative indicator on or before each 31 December.
+
+    Several documents may report the same day; the largest value is kept (later
+    documents revise cumulative counts upwards).
+    """
+    rows = (
+        statement[statement["indicator"] == indicator]
+        .groupby("as_of_date", as_index=False)["value"]
+        .max()
+    )
+    if rows.empty:
+        return pd.Series(float("nan"), index=pd.RangeIndex(first, last + 1, name="year"))
+    return latest_by_year(rows, "as_of_date", ["value"], first, last).set_index("year")["value"]
+
+
+def practice_components(
+    statement: pd.DataFrame,
+    arrivals: pd.Series,
+    ceiling: float,
+    start_year: int,
+    first: int,
+    last: int,
+) -> pd.DataFrame:
+    """Common-action components per year from ``start_year`` (the Statement) on.
+
+    - ``returns``: returns from the Greek islands to Türkiye in the year (the
+      change in the cumulative count) per Eastern Mediterranean sea detection
+      in the year (``arrivals``, indexed by year);
+    - ``resettlement``: Syrians resettled from Türkiye under the 1:1 mechanism
+      by year end, as a share of the agreed ``ceiling``;
+    - ``funding``: Facility funds disbursed by year end as a share of funds
+      committed (contracted where commitments are not reported).
+    Years before ``start_year`` have no common-action commitment to implement: NaN.
+    """
+    years = pd.RangeIndex(first, last + 1, name="year")
+    returns_total = cumulative_at_year_end(statement, "returns_greece_to_turkey", first, last)
+    yearly_returns = returns_total.ffill().fillna(0).diff().fillna(returns_total.fillna(0))
+    resettled = cumulative_at_year_end(statement, "syrians_resettled_1to1", first, last)
+    disbursed = cumulative_at_year_end(statement, "frit_disbursed_eur", first, last)
+    committed = cumulative_at_year_end(statement, "frit_committed_eur", first, last)
+    contracted = cumulative_at_year_end(statement, "frit_contracted_eur", first, last)
+    components = pd.DataFrame(
+        {
+            "returns": yearly_returns / arrivals.reindex(years),
+            "resettlement": resettled / ceiling,
+            "funding": disbursed / committed.fillna(contracted),
+        },
+        index=years,
+    )
+    before_start = components.index < start_year
+    components.loc[before_start, :] = float("nan")
+    return components.reset_index()

@@ -193,3 +193,35 @@ def test_practice_index_clips_and_averages():
     components = pd.DataFrame({"year": [2016, 2017], "returns": [0.02, 2.0], "visa": [0.0, np.nan]})
     out = practice_index(components, {"returns": 1, "visa": 1})
     assert out["index"].tolist() == pytest.approx([0.01, 1.0])
+
+
+def test_practice_components_from_cumulative_reports():
+    from analysis.indices import practice_components
+
+    statement = pd.DataFrame(
+        {
+            "indicator": ["returns_greece_to_turkey"] * 3
+            + ["syrians_resettled_1to1"] * 2
+            + ["frit_disbursed_eur", "frit_committed_eur"],
+            "as_of_date": pd.to_datetime(
+                [
+                    "2016-12-01",
+                    "2017-06-01",
+                    "2017-12-05",
+                    "2016-12-01",
+                    "2017-12-05",
+                    "2017-12-05",
+                    "2017-12-05",
+                ]
+            ),
+            "value": [700, 1000, 1500, 2700, 11000, 1.0e9, 3.0e9],
+        }
+    )
+    arrivals = pd.Series({2015: 800000.0, 2016: 170000.0, 2017: 30000.0})
+    out = practice_components(statement, arrivals, 72000, 2016, 2015, 2017).set_index("year")
+    assert out.loc[2015].isna().all()
+    assert out.loc[2016, "returns"] == pytest.approx(700 / 170000)
+    assert out.loc[2017, "returns"] == pytest.approx(800 / 30000)
+    assert out.loc[2017, "resettlement"] == pytest.approx(11000 / 72000)
+    assert out.loc[2017, "funding"] == pytest.approx(1 / 3)
+    assert np.isnan(out.loc[2016, "funding"])
