@@ -1,0 +1,158 @@
+"""Assemble the harmonisation indices from the validated inputs (the indices rule's logic)."""
+
+from __future__ import annotations
+
+from itertools import product
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.coding import benchmark_violations, read_alignment, read_table
+from analysis.indices import legislative_index, policy_index, practice_components, practice_index
+from analysis.validate import ValidationError
+
+INDEX_NAMES = ("legislative", "policy", "practice")
+
+
+def load_coded_inputs(legal: Path, policy: Path, schemas: Path) -> dict[str, pd.DataFrame]:
+    """Every project-authored table, validated (per file and across files)."""
+    eu = read_table(legal / "eu_instruments.csv", schemas / "eu_instruments.yaml")
+    tr = read_table(legal / "tr_instruments.csv", schemas / "tr_instruments.yaml")
+    tables = {
+        "eu_instruments": eu,
+        "tr_instruments": tr,
+        "alignment": read_alignment(
+            sorted((legal / "alignment").glob("*.csv")), schemas / "alignment.yaml", eu, tr
+        ),
+    }
+    for name in ("events", "commission_assessments", "visa_benchmarks", "statement_implementation"):
+        tables[name] = read_table(policy / f"{name}.csv", schemas / f"{name}.yaml")
+    problems = benchmark_violations(tables["visa_benchmarks"])
+    if problems:
+        raise ValidationError(problems)
+    return tables
+
+
+def yearly_arrivals(frontex: pd.DataFrame, route: str, kind: str) -> pd.Series:
+    """Detections per calendar year on one route and type (e.g. Eastern Mediterranean, Sea)."""
+    selected = frontex[(frontex["route"] == route) & (frontex["type"] == kind)]
+    return selected.groupby(selected["month"].dt.year)["detections"].sum().astype(float)
+
+
+def harmonisation_indices(
+    tables: dict[str, pd.DataFrame], frontex: pd.DataFrame, spec: dict
+) -> dict[str, pd.DataFrame]:
+    """The annual indices, the legislative index by instrument and group, and sensitivity runs."""
+    first, last = spec["first_year"], spec["last_year"]
+    alignment = tables["alignment"]
+    benchmark = alignment[alignment["eu_instrument_id"].isin(spec["benchmark_instruments"])]
+    main = {"partial_credit": spec["partial_credit"], "weighting": spec["weighting"]}
+    legislative = legislative_index(benchmark, first, last, **main)
+    policy_spec = spec["policy"]
+    policy = policy_index(
+        tables["commission_assessments"],
+        tables["visa_benchmarks"],
+        policy_spec["preparation_scale"],
+        policy_spec["weights"],
+        policy_spec["chapter"],
+        first,
+        last,
+    )
+    practice_spec = spec["practice"]
+    arrivals = yearly_arrivals(
+        frontex, practice_spec["arrivals"]["route"], practice_spec["arrivals"]["type"]
+    )
+    components = practice_components(
+        tables["statement_implementation"],
+        arrivals,
+        practice_spec["resettlement_ceiling"],
+        practice_spec["start_year"],
+        first,
+        last,
+    )
+    practice = practice_index(components, practice_spec["weights"])
+    annual = (
+        legislative.rename(columns={"index": "legislative"})
+        .merge(policy.rename(columns={"index": "policy"}), on="year")
+        .merge(practice.rename(columns={"index": "practice"}), on="year")
+    )
+    by_instrument = legislative_index(alignment, first, last, by="eu_instrument_id", **main)
+    by_group = legislative_index(benchmark, first, last, by="group", **main)
+    return {
+        "annual": annual,
+        "by_instrument": by_instrument,
+        "by_group": by_group,
+        "sensitivity": sensitivity(benchmark, spec),
+    }
+
+
+def sensitivity(benchmark: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """The legislative index under each partial credit × weighting, and without each instrument."""
+    first, last = spec["first_year"], spec["last_year"]
+    variants = []
+    choices = spec["sensitivity"]
+    for credit, weighting in product(choices["partial_credit"], choices["weighting"]):
+        variants.append(
+            legislative_index(benchmark, first, last, credit, weighting).assign(
+                variant=f"credit={credit}, weighting={weighting}",
+                partial_credit=credit,
+                weighting=weighting,
+                left_out="",
+            )
+        )
+    for instrument in sorted(benchmark["eu_instrument_id"].unique()):
+        kept = benchmark[benchmark["eu_instrument_id"] != instrument]
+        variants.append(
+            legislative_index(kept, first, last, spec["partial_credit"], spec["weighting"]).assign(
+                variant=f"without {instrument}",
+                partial_credit=spec["partial_credit"],
+                weighting=spec["weighting"],
+                left_out=instrument,
+            )
+        )
+    return pd.concat(variants, ignore_index=True)[
+        ["variant", "partial_credit", "weighting", "left_out", "year", "index"]
+    ]
+
+
+def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dict[str, dict]:
+    """Index levels in the key years, the largest de jure–practice gap, sensitivity ranges."""
+    annual = results["annual"].set_index("year")
+    numbers: dict[str, dict] = {}
+    for name in INDEX_NAMES:
+        for year in key_years:
+            value = annual.loc[year, name]
+            numbers[f"{name}_index_{year}"] = {
+                "value": None if pd.isna(value) else float(value),
+                "kind": "decimal",
+                "digits": 2,
+                "description": f"{name.capitalize()} harmonisation index, 31 December {year}.",
+            }
+    gap = (annual["legislative"] - annual["practice"]).dropna()
+    if not gap.empty:
+        numbers["largest_gap"] = {
+            "value": float(gap.max()),
+            "kind": "decimal",
+            "digits": 2,
+            "description": "Largest gap, legislative minus practice index.",
+        }
+        numbers["largest_gap_year"] = {
+            "value": int(gap.idxmax()),
+            "kind": "year",
+            "description": "Year of the largest legislative–practice gap.",
+        }
+    spread = results["sensitivity"].groupby("year")["index"].agg(["min", "max"])
+    last = int(annual.index.max())
+    numbers["legislative_sensitivity_min_last"] = {
+        "value": float(spread.loc[last, "min"]),
+        "kind": "decimal",
+        "digits": 2,
+        "description": "Lowest legislative index in the last year across sensitivity variants.",
+    }
+    numbers["legislative_sensitivity_max_last"] = {
+        "value": float(spread.loc[last, "max"]),
+        "kind": "decimal",
+        "digits": 2,
+        "description": "Highest legislative index in the last year across sensitivity variants.",
+    }
+    return numbers

@@ -1,0 +1,57 @@
+# Stage 3b: harmonisation indices of legislation, policy and practice, from the
+# coded legal and policy inputs (validated first) and the Frontex arrivals.
+
+LEGAL_INPUTS = sorted(
+    ["data/raw/legal/eu_instruments.csv", "data/raw/legal/tr_instruments.csv"]
+    + glob("data/raw/legal/alignment/*.csv")
+)
+POLICY_TABLES = ["events", "commission_assessments", "visa_benchmarks", "statement_implementation"]
+CODED_SCHEMAS = ["eu_instruments", "tr_instruments", "alignment", *POLICY_TABLES]
+
+
+rule harmonisation_indices:
+    input:
+        legal=LEGAL_INPUTS,
+        policy=expand("data/raw/policy/{table}.csv", table=POLICY_TABLES),
+        schemas=expand("workflow/schemas/tables/{name}.yaml", name=CODED_SCHEMAS),
+        frontex="data/processed/frontex.csv",
+    output:
+        annual="data/processed/harmonisation_indices.csv",
+        by_instrument="data/processed/legislative_index_by_instrument.csv",
+        by_group="data/processed/legislative_index_by_group.csv",
+        sensitivity="data/processed/legislative_index_sensitivity.csv",
+        numbers="results/numbers/indices.json",
+    params:
+        indices=config["indices"],
+        legal="data/raw/legal",
+        policy="data/raw/policy",
+        schemas="workflow/schemas/tables",
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/results/harmonisation_indices.log",
+    script:
+        "../scripts/indices.py"
+
+
+rule figure_indices:
+    input:
+        annual="data/processed/harmonisation_indices.csv",
+        by_group="data/processed/legislative_index_by_group.csv",
+        events="data/raw/policy/events.csv",
+        events_schema="workflow/schemas/tables/events.yaml",
+        labels="manuscript/labels.yaml",
+    output:
+        indices_svg=expand("results/figures/{lang}/indices.svg", lang=LANGUAGES),
+        indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),
+        heatmap_svg=expand("results/figures/{lang}/alignment_heatmap.svg", lang=LANGUAGES),
+        heatmap_png=expand("results/figures/{lang}/alignment_heatmap.png", lang=LANGUAGES),
+    params:
+        languages=LANGUAGES,
+        events_marked=config["indices"]["events_marked"],
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/figures/indices.log",
+    script:
+        "../scripts/figure_indices.py"

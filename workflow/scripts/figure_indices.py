@@ -1,0 +1,31 @@
+"""Figures: the three indices over time, and alignment by requirement group × year."""
+
+import pandas as pd
+import yaml
+
+from analysis.coding import read_table
+from analysis.figures import plot_alignment_heatmap, plot_indices, save_figure
+from analysis.jobs import run_logged
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    annual = pd.read_csv(snakemake.input.annual)
+    by_group = pd.read_csv(snakemake.input.by_group)
+    events = read_table(snakemake.input.events, snakemake.input.events_schema)
+    marked = events[events["event_id"].isin(snakemake.params.events_marked)]
+    with open(snakemake.input.labels, encoding="utf-8") as handle:
+        labels = yaml.safe_load(handle)
+    out = snakemake.output
+    for i, lang in enumerate(snakemake.params.languages):
+        text = labels[lang]
+        lines = plot_indices(annual, marked.assign(label=marked[f"label_{lang}"]), text, lang)
+        save_figure(lines, out.indices_svg[i], out.indices_png[i])
+        groups = [g for g in text["groups"] if g in set(by_group["group"])]
+        heatmap = plot_alignment_heatmap(by_group, {g: text["groups"][g] for g in groups},
+                                         text, lang)
+        save_figure(heatmap, out.heatmap_svg[i], out.heatmap_png[i])
+
+
+run_logged(snakemake.log[0], main)
