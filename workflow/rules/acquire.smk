@@ -2,6 +2,8 @@
 
 
 rule acquire_source:
+    input:
+        code=code("acquire"),
     output:
         data="data/raw/sources/{source}.rda",
         provenance="data/raw/sources/{source}.provenance.json",

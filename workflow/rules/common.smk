@@ -41,3 +41,16 @@ def figure_files(extension):
         name=FIGURES,
         ext=extension,
     )
+
+
+def table_files(wildcards):
+    """The generated tables a language's document includes (input function of the render rule)."""
+    return expand("results/tables/{lang}/{name}.md", lang=wildcards.lang, name=TABLES)
+
+
+def code(*modules):
+    """The analysis modules a rule's script imports, as inputs: editing one reruns the rule.
+
+    (Snakemake itself only notices changes to the script file.)
+    """
+    return [f"analysis/{name}.py" for name in sorted({"atomic", "jobs", *modules})]

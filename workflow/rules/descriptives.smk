@@ -4,6 +4,7 @@
 rule hosted_descriptives:
     input:
         population="data/processed/unhcr_population.csv",
+        code=code("descriptives", "io", "validate"),
     output:
         table="results/tables/hosted_by_origin.csv",
         numbers="results/numbers/hosted.json",
@@ -22,6 +23,7 @@ rule figure_hosted:
         table="results/tables/hosted_by_origin.csv",
         countries="data/processed/countrynames.csv",
         labels="manuscript/labels.yaml",
+        code=code("figures", "localise", "descriptives", "io", "validate"),
     output:
         svg=expand("results/figures/{lang}/unhcr_hosted.svg", lang=LANGUAGES),
         png=expand("results/figures/{lang}/unhcr_hosted.png", lang=LANGUAGES),

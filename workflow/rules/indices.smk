@@ -15,6 +15,7 @@ rule harmonisation_indices:
         policy=expand("data/raw/policy/{table}.csv", table=POLICY_TABLES),
         schemas=expand("workflow/schemas/tables/{name}.yaml", name=CODED_SCHEMAS),
         frontex="data/processed/frontex.csv",
+        code=code("harmonisation", "indices", "coding", "validate", "io"),
     output:
         annual="data/processed/harmonisation_indices.csv",
         by_instrument="data/processed/legislative_index_by_instrument.csv",
@@ -41,6 +42,7 @@ rule figure_indices:
         events="data/raw/policy/events.csv",
         events_schema="workflow/schemas/tables/events.yaml",
         labels="manuscript/labels.yaml",
+        code=code("figures", "localise", "coding", "validate"),
     output:
         indices_svg=expand("results/figures/{lang}/indices.svg", lang=LANGUAGES),
         indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),

@@ -8,6 +8,7 @@ rule tidy_source:
         data="data/raw/sources/{dataset}.rda",
         schema="workflow/schemas/tables/{dataset}.yaml",
         codebook="workflow/schemas/tables/processed.yaml",
+        code=code("io", "tidy", "validate"),
     output:
         table="data/processed/{dataset}.csv",
     wildcard_constraints:

@@ -23,8 +23,9 @@ def main() -> None:
         lines = plot_indices(annual, marked.assign(label=marked[f"label_{lang}"]), text, lang)
         save_figure(lines, out.indices_svg[i], out.indices_png[i])
         groups = [g for g in text["groups"] if g in set(by_group["group"])]
-        heatmap = plot_alignment_heatmap(by_group, {g: text["groups"][g] for g in groups},
-                                         text, lang)
+        heatmap = plot_alignment_heatmap(
+            by_group, {g: text["groups"][g] for g in groups}, text, lang
+        )
         save_figure(heatmap, out.heatmap_svg[i], out.heatmap_png[i])
 
 

@@ -12,8 +12,9 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 def main() -> None:
     spec = snakemake.params.indices
-    tables = load_coded_inputs(Path(snakemake.params.legal), Path(snakemake.params.policy),
-                               Path(snakemake.params.schemas))
+    tables = load_coded_inputs(
+        Path(snakemake.params.legal), Path(snakemake.params.policy), Path(snakemake.params.schemas)
+    )
     frontex = read_processed(snakemake.input.frontex, "frontex")
     results = harmonisation_indices(tables, frontex, spec)
     for name, frame in results.items():
