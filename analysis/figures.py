@@ -14,9 +14,10 @@ import matplotlib
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from analysis.atomic import atomic_path
 from analysis.localise import format_value
@@ -151,4 +152,141 @@ def plot_alignment_heatmap(
         ax.set_xlabel(labels["year"])
         ax.set_ylabel("")
         ax.tick_params(axis="x", labelsize=7, rotation=90)
+    return fig
+
+
+def plot_its_counterfactual(
+    paths: pd.DataFrame, break_month: pd.Timestamp, labels: dict[str, str], lang: str, note: str
+) -> plt.Figure:
+    """Observed monthly detections, the NB fit, and the no-Statement path with its band."""
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 3.6), layout="constrained")
+        colours = sns.color_palette("colorblind", n_colors=3)
+        ax.fill_between(
+            paths["month"],
+            paths["counterfactual_low"],
+            paths["counterfactual_high"],
+            color=colours[2],
+            alpha=0.2,
+            linewidth=0,
+            label=labels["counterfactual_band"],
+        )
+        ax.plot(
+            paths["month"], paths["observed"], color="0.25", linewidth=0.9, label=labels["observed"]
+        )
+        ax.plot(
+            paths["month"], paths["fitted"], color=colours[0], linewidth=1.3, label=labels["fitted"]
+        )
+        ax.plot(
+            paths["month"],
+            paths["counterfactual"],
+            color=colours[2],
+            linewidth=1.3,
+            linestyle="--",
+            label=labels["counterfactual"],
+        )
+        ax.axvline(break_month, color="0.4", linestyle=":", linewidth=0.9)
+        ax.text(
+            break_month,
+            0.98,
+            " " + labels["statement_line"],
+            transform=ax.get_xaxis_transform(),
+            fontsize=7,
+            va="top",
+            ha="left",
+            color="0.3",
+        )
+        ax.set_yscale("log")  # months without detections drop out of a log axis
+        ax.yaxis.set_major_formatter(localised_axis(lang, kind="count"))
+        ax.set_xlabel(labels["year"])
+        ax.set_ylabel(labels["detections_log"])
+        fig.legend(loc="outside lower center", ncols=2, frameon=False, fontsize=7)
+        fig.text(0.01, -0.02, note, fontsize=7, ha="left", va="top")
+    return fig
+
+
+def plot_event_study(
+    event_study: pd.DataFrame, reference: int, labels: dict[str, str], lang: str, note: str
+) -> plt.Figure:
+    """Treated/control ratios by year relative to the reference year, with 95% intervals."""
+    reference_row = pd.DataFrame(
+        {"year": [reference], "ratio": [1.0], "ratio_low": [1.0], "ratio_high": [1.0]}
+    )
+    rows = pd.concat([event_study, reference_row]).sort_values("year")
+    with plt.rc_context(STYLE):
+        fig, ax = plt.subplots(figsize=(6.3, 3.4), layout="constrained")
+        colour = sns.color_palette("colorblind", n_colors=1)[0]
+        ax.axhline(1.0, color="0.5", linewidth=0.8)
+        ax.errorbar(
+            rows["year"],
+            rows["ratio"],
+            yerr=[rows["ratio"] - rows["ratio_low"], rows["ratio_high"] - rows["ratio"]],
+            fmt="o",
+            color=colour,
+            markersize=4,
+            capsize=2,
+            linewidth=1,
+        )
+        ax.annotate(
+            labels["reference_year"],
+            (reference, 1.0),
+            textcoords="offset points",
+            xytext=(0, 8),
+            ha="center",
+            fontsize=7,
+            color="0.3",
+        )
+        ax.set_yscale("log")
+        ax.set_yticks([0.1, 0.2, 0.5, 1, 2])
+        ax.yaxis.set_major_formatter(localised_axis(lang, digits=1))
+        ax.yaxis.set_minor_formatter(NullFormatter())
+        ax.set_xticks(list(rows["year"]))
+        ax.tick_params(axis="x", labelsize=7)
+        ax.set_xlabel(labels["year"])
+        ax.set_ylabel(labels["event_ratio"])
+        fig.text(0.01, -0.02, note, fontsize=7, ha="left", va="top")
+    return fig
+
+
+def plot_specifications(
+    specifications: pd.DataFrame,
+    placebo: pd.DataFrame,
+    spec_names: dict[str, str],
+    estimator_names: dict[str, str],
+    labels: dict[str, str],
+    lang: str,
+) -> plt.Figure:
+    """The Statement's IRR by event set × estimator, beside the placebo break estimates."""
+    rows = specifications.assign(
+        label=lambda f: (
+            f["specification"].map(spec_names) + " · " + f["estimator"].map(estimator_names)
+        )
+    ).iloc[::-1]
+    with plt.rc_context(STYLE):
+        fig, (left, right) = plt.subplots(
+            1, 2, figsize=(6.3, 3.4), layout="constrained", width_ratios=[3, 2], sharex=True
+        )
+        colours = dict(zip(estimator_names, sns.color_palette("colorblind", 3), strict=True))
+        positions = range(len(rows))
+        for position, row in zip(positions, rows.itertuples(index=False), strict=True):
+            left.errorbar(
+                row.ratio,
+                position,
+                xerr=[[row.ratio - row.ratio_low], [row.ratio_high - row.ratio]],
+                fmt="o",
+                markersize=3.5,
+                capsize=2,
+                color=colours[row.estimator],
+                linewidth=1,
+            )
+        left.set_yticks(list(positions), rows["label"], fontsize=7)
+        placebo_ratio = np.exp(placebo["estimate"])
+        right.scatter(placebo_ratio, range(len(placebo)), s=8, color="0.4")
+        right.set_yticks([])
+        right.set_title(labels["placebo"], fontsize=8)
+        for axis in (left, right):
+            axis.axvline(1.0, color="0.5", linewidth=0.8)
+            axis.set_xscale("log")
+            axis.xaxis.set_major_formatter(localised_axis(lang, digits=2))
+        fig.supxlabel(labels["statement_irr"], fontsize=8)
     return fig

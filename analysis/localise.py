@@ -12,6 +12,10 @@ Kinds of value (declared with each number in the results files):
 - ``year``: an integer without grouping (``2016``)
 - ``date`` / ``month``: an ISO date shown as ``18 March 2016`` / ``18 Mart 2016``
   or ``March 2016`` / ``Mart 2016``
+- ``p_value``: a probability with its relation sign, for "p {{name}}" in the
+  text: ``= 0.042`` with ``digits`` decimals, or ``< 0.001`` below that (tr ``< 0,001``)
+- ``countries``: a list of ISO 3166-1 alpha-2 codes, written as the language's
+  country names joined as a list (en ``Syria, Iraq and Iran``; tr ``Suriye, Irak ve İran``)
 - ``text``: a string used as it is
 """
 
@@ -21,10 +25,11 @@ import datetime as dt
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal, format_percent
 
 LOCALES = {"en": "en_GB", "tr": "tr_TR"}
-KINDS = ("count", "decimal", "percent", "year", "date", "month", "text")
+KINDS = ("count", "decimal", "percent", "year", "date", "month", "p_value", "countries", "text")
 
 
 def locale_of(lang: str) -> Locale:
@@ -56,6 +61,13 @@ def format_value(value, kind: str, lang: str, digits: int = 0) -> str:
     if kind in ("date", "month"):
         day = dt.date.fromisoformat(str(value)[:10])
         return format_date(day, "d MMMM y" if kind == "date" else "MMMM y", locale=locale)
+    if kind == "p_value":
+        floor, pattern = 10.0**-digits, _fraction_pattern("#,##0", digits)
+        if value < floor:
+            return "< " + format_decimal(floor, format=pattern, locale=locale)
+        return "= " + format_decimal(value, format=pattern, locale=locale)
+    if kind == "countries":
+        return format_list([country_name(code, lang, code) for code in value], locale=locale)
     if kind == "text":
         return str(value)
     raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
@@ -151,6 +163,8 @@ def spoken_integer(value, kind: str, digits: int = 0) -> int:
     if kind == "percent":
         scaled = round(float(value) * 100, digits)
         return round(abs(scaled) * 10**digits) if digits else round(abs(scaled))
-    if kind == "decimal":
+    if kind in ("decimal", "p_value"):
         return round(abs(float(value)) * 10**digits)
+    if kind in ("countries", "text"):
+        raise ValueError(f"a case ending follows a number, not a value of kind {kind!r}")
     return abs(round(float(value)))

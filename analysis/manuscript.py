@@ -5,10 +5,13 @@ The author writes, in either language::
     Türkiye hosted {{syria_peak_count}} Syrians in {{syria_peak_year|de}} ...
     ![Caption.](figure:unhcr_hosted){#fig:unhcr-hosted}
     ... as @fig:unhcr-hosted shows (tr: @fig:unhcr-hosted|de).
+    {{table:its}}
+    : Caption. {#tbl:its}
 
 and this module turns it into plain Pandoc Markdown: each ``{{name}}`` becomes
 the value from the results files formatted for the language (``|de`` adds the
-Turkish case ending after an apostrophe), each ``figure:name`` becomes the
+Turkish case ending after an apostrophe), a line ``{{table:name}}`` becomes the
+language's generated table, each ``figure:name`` becomes the
 language's figure file, and each ``@fig:``/``@tbl:``/``@sec:`` reference becomes
 a link labelled ``Figure 2`` / ``Şekil 2``, numbered in order of definition.
 Anything unresolved stops the build with the file and line.
@@ -21,6 +24,7 @@ from dataclasses import dataclass
 
 from analysis.localise import SUFFIXES, format_value, spoken_integer, turkish_suffix
 
+TABLE_INCLUDE = re.compile(r"^\{\{\s*table:([a-z][a-z0-9_]*)\s*\}\}\s*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?:\|\s*([a-zçğıöşü]+)\s*)?\}\}")
 CROSSREF = re.compile(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)(?:\|([a-zçğıöşü]+))?")
 FIGURE_SOURCE = re.compile(r"\]\(figure:([A-Za-z0-9_-]+)\)")
@@ -119,6 +123,7 @@ class _Resolver:
     """Resolves one source line at a time, collecting every problem before failing."""
 
     numbers: dict[str, Number]
+    tables: dict[str, str]
     targets: dict[tuple[str, str], str]
     lang: str
     figure_prefix: str
@@ -163,7 +168,16 @@ class _Resolver:
             return f": {label}: {found.group('caption')} {{#tbl:{found.group('id')}}}"
         return line
 
+    def table(self, match: re.Match, where: str) -> str:
+        name = match.group(1)
+        if name not in self.tables:
+            self.problems.append(f"{where}: table '{{{{table:{name}}}}}' is not in the results")
+            return match.group(0)
+        return self.tables[name].rstrip("\n")
+
     def line(self, line: str, where: str) -> str:
+        if found := TABLE_INCLUDE.match(line):
+            return self.table(found, where)
         line = PLACEHOLDER.sub(lambda m: self.number(m, where), line)
         line = self.caption(line)
         line = FIGURE_SOURCE.sub(lambda m: f"]({self.figure_prefix}/{m.group(1)})", line)
@@ -176,15 +190,17 @@ def resolve(
     lang: str,
     figure_prefix: str,
     source_name: str = "manuscript",
+    tables: dict[str, str] | None = None,
 ) -> str:
     """Return Pandoc Markdown with every placeholder, figure path and reference resolved.
 
     ``figure_prefix`` is the path (relative to where Pandoc runs) of the
     language's figure folder; the figure file extension is left to Pandoc's
-    ``--default-image-extension``.
+    ``--default-image-extension``. ``tables`` maps a table name to the language's
+    Markdown table, which replaces a line ``{{table:name}}``.
     """
     lines = text.split("\n")
-    resolver = _Resolver(numbers, number_targets(lines), lang, figure_prefix, [])
+    resolver = _Resolver(numbers, tables or {}, number_targets(lines), lang, figure_prefix, [])
     out = [resolver.line(line, f"{source_name}:{n}") for n, line in enumerate(lines, start=1)]
     if resolver.problems:
         raise ManuscriptError("unresolved manuscript items:\n  " + "\n  ".join(resolver.problems))

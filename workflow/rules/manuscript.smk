@@ -4,9 +4,11 @@
 # Python start per language.
 
 # Every results file whose numbers the text may quote.
-NUMBERS = ["results/numbers/hosted.json"]
+NUMBERS = ["results/numbers/hosted.json", "results/numbers/models.json"]
 # Figures each language's text shows (results/figures/<lang>/<name>.{svg,png}).
-FIGURES = ["unhcr_hosted"]
+FIGURES = ["unhcr_hosted", "its_counterfactual", "its_specifications", "event_study"]
+# Generated tables each language's text includes (results/tables/<lang>/<name>.md).
+TABLES = ["its", "did"]
 PANDOC_DEFAULTS = {
     kind: ["manuscript/defaults/common.yaml", f"manuscript/defaults/{kind}.yaml"]
     for kind in ("html", "docx", "typst")
@@ -19,9 +21,11 @@ rule render_paper:
         numbers=NUMBERS,
         svg=figure_files("svg"),
         png=figure_files("png"),
+        tables=table_files,
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
         templates=["manuscript/templates/paper.css", "manuscript/templates/header.typ"],
         bibliography="manuscript/references.bib",
+        code=code("manuscript", "localise", "render"),
     output:
         markdown="manuscript/build/{lang}/paper.md",
         typst="manuscript/build/{lang}/paper.typ",

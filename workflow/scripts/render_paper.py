@@ -13,6 +13,9 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 def main() -> None:
     numbers = merge_numbers({path: read_json(path) for path in snakemake.input.numbers})
+    tables = {
+        Path(path).stem: Path(path).read_text(encoding="utf-8") for path in snakemake.input.tables
+    }
     source = Path(snakemake.input.source)
     text = resolve(
         source.read_text(encoding="utf-8"),
@@ -20,6 +23,7 @@ def main() -> None:
         snakemake.wildcards.lang,
         snakemake.params.figure_prefix,
         source_name=str(source),
+        tables=tables,
     )
     write_text(text, snakemake.output.markdown)
     out = snakemake.output

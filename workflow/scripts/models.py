@@ -1,0 +1,30 @@
+"""Fit the interrupted time series and the difference-in-differences on the real data."""
+
+from analysis.atomic import write_json
+from analysis.io import read_processed, write_csv
+from analysis.jobs import run_logged
+from analysis.models import check_results, did_numbers, fit_did, fit_its, its_numbers
+from analysis.series import eu_applicants_panel, monthly_detections
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    spec = snakemake.params.models
+    frontex = read_processed(snakemake.input.frontex, "frontex")
+    countries = read_processed(snakemake.input.countries, "countrynames")
+    applicants = read_processed(snakemake.input.eu_asyapp, "eu_asyapp")
+    its, paths = fit_its(
+        monthly_detections(frontex, spec["its"]["route"], spec["its"]["type"]), spec["its"]
+    )
+    panel = eu_applicants_panel(applicants, sorted(countries.loc[countries["eu"], "iso3"]))
+    with_iso2 = countries.dropna(subset=["iso2"])
+    did = fit_did(frontex, panel, set(with_iso2["iso3"]), spec["did"])
+    write_json(check_results(its, "its"), snakemake.output.its)
+    write_json(check_results(did, "did"), snakemake.output.did)
+    write_csv(paths.round(6), snakemake.output.its_paths)
+    iso2 = dict(zip(with_iso2["iso3"], with_iso2["iso2"], strict=True))
+    write_json(its_numbers(its) | did_numbers(did, iso2), snakemake.output.numbers)
+
+
+run_logged(snakemake.log[0], main)
