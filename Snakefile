@@ -20,6 +20,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/acquire.smk"
 include: "workflow/rules/tidy.smk"
 include: "workflow/rules/descriptives.smk"
+include: "workflow/rules/indices.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/manuscript.smk"
 

@@ -33,14 +33,8 @@ def load_coded_inputs(legal: Path, policy: Path, schemas: Path) -> dict[str, pd.
     return tables
 
 
-def yearly_arrivals(frontex: pd.DataFrame, route: str, kind: str) -> pd.Series:
-    """Detections per calendar year on one route and type (e.g. Eastern Mediterranean, Sea)."""
-    selected = frontex[(frontex["route"] == route) & (frontex["type"] == kind)]
-    return selected.groupby(selected["month"].dt.year)["detections"].sum().astype(float)
-
-
 def harmonisation_indices(
-    tables: dict[str, pd.DataFrame], frontex: pd.DataFrame, spec: dict
+    tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict
 ) -> dict[str, pd.DataFrame]:
     """The annual indices, the legislative index by instrument and group, and sensitivity runs."""
     first, last = spec["first_year"], spec["last_year"]
@@ -58,19 +52,16 @@ def harmonisation_indices(
         first,
         last,
     )
-    practice_spec = spec["practice"]
-    arrivals = yearly_arrivals(
-        frontex, practice_spec["arrivals"]["route"], practice_spec["arrivals"]["type"]
-    )
+    events = tables["events"]
     components = practice_components(
         tables["statement_implementation"],
-        arrivals,
-        practice_spec["resettlement_ceiling"],
-        practice_spec["start_year"],
+        monthly_arrivals,
+        dict(zip(events["event_id"], events["date"], strict=True)),
+        spec["practice"],
         first,
         last,
     )
-    practice = practice_index(components, practice_spec["weights"])
+    practice = practice_index(components, spec["practice"]["weights"])
     annual = (
         legislative.rename(columns={"index": "legislative"})
         .merge(policy.rename(columns={"index": "policy"}), on="year")
@@ -155,4 +146,23 @@ def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dic
         "digits": 2,
         "description": "Highest legislative index in the last year across sensitivity variants.",
     }
+    return numbers
+
+
+def event_numbers(events: pd.DataFrame) -> dict[str, dict]:
+    """Every timeline date as a number the text can quote: ``{{event_<id>}}`` (a date) and
+    ``{{event_<id>_year}}``, so that the prose and the coded timeline cannot disagree."""
+    numbers: dict[str, dict] = {}
+    for row in events.sort_values("event_id").itertuples(index=False):
+        status = "" if row.verified == "yes" else f" (verification: {row.verified})"
+        numbers[f"event_{row.event_id}"] = {
+            "value": row.date.strftime("%Y-%m-%d"),
+            "kind": "date",
+            "description": f"{row.description_en}{status}",
+        }
+        numbers[f"event_{row.event_id}_year"] = {
+            "value": int(row.date.year),
+            "kind": "year",
+            "description": f"Year: {row.label_en}.",
+        }
     return numbers

@@ -18,9 +18,10 @@ Policy index
 
 Practice index
     Implementation against commitments in a year: returns relative to arrivals,
-    resettlement relative to the agreed ceiling, funds disbursed relative to
-    committed, readmission of third-country nationals applied, visa
-    liberalisation granted; the weighted mean of the components available.
+    resettlement relative to the agreed ceiling, funds disbursed relative to the
+    Facility's envelope, readmission of third-country nationals applied, visa
+    liberalisation granted (``practice_components``); the weighted mean of the
+    components available in that year.
 """
 
 from __future__ import annotations
@@ -169,7 +170,12 @@ def policy_index(
     unknown = preparation[preparation["preparation"].isna()]["preparation_level"].unique()
     if len(unknown):
         raise ValueError(f"preparation levels without a value in the scale: {sorted(unknown)}")
-    yearly_preparation = latest_by_year(preparation, "report_date", ["preparation"], first, last)
+    if preparation.empty:  # no assessment coded yet: the component is missing, not zero
+        yearly_preparation = year_ends(first, last)[["year"]].assign(preparation=float("nan"))
+    else:
+        yearly_preparation = latest_by_year(
+            preparation, "report_date", ["preparation"], first, last
+        )
     yearly_benchmarks = latest_by_year(
         benchmarks.assign(visa_benchmarks=lambda f: f["benchmarks_met"] / f["benchmarks_total"]),
         "report_date",
@@ -192,58 +198,99 @@ def practice_index(components: pd.DataFrame, weights: dict[str, float]) -> pd.Da
     return clipped.assign(index=weighted_mean_available(clipped, weights))
 
 
-def cumulative_at_year_end(
-    statement: pd.DataFrame, indicator: str, first: int, last: int
-) -> pd.Series:
-    """The latest reported value of a cumulative indicator on or before each 31 December.
-
-    Several documents may report the same day; the largest value is kept (later
-    documents revise cumulative counts upwards).
+def latest_report_in_year(statement: pd.DataFrame, indicator: str) -> pd.DataFrame:
+    """The last report of a cumulative indicator in each calendar year (``year``, ``as_of_date``,
+    ``value``); a year without a report is absent, not carried forward: the Commission
+    stopped reporting some figures, and a missing report is missing data, not zero activity.
+    Several documents on the same day: the largest value (later documents revise upwards).
     """
-    rows = (
-        statement[statement["indicator"] == indicator]
-        .groupby("as_of_date", as_index=False)["value"]
-        .max()
+    rows = statement[statement["indicator"] == indicator]
+    return (
+        rows.assign(year=rows["as_of_date"].dt.year)
+        .sort_values(["as_of_date", "value"])
+        .groupby("year", as_index=False)
+        .tail(1)[["year", "as_of_date", "value"]]
+        .set_index("year")
     )
+
+
+def standing_value(statement: pd.DataFrame, indicator: str, first: int, last: int) -> pd.Series:
+    """A standing commitment (the Facility envelope): the latest value by each 31 December."""
+    rows = statement[statement["indicator"] == indicator]
     if rows.empty:
         return pd.Series(float("nan"), index=pd.RangeIndex(first, last + 1, name="year"))
     return latest_by_year(rows, "as_of_date", ["value"], first, last).set_index("year")["value"]
 
 
+def arrivals_since(monthly: pd.DataFrame, start: pd.Timestamp, until: pd.Series) -> pd.Series:
+    """Detections from month ``start`` through the month of each date in ``until``."""
+    cumulative = monthly[monthly["month"] >= start].set_index("month")["detections"].cumsum()
+    months = until.dt.to_period("M").dt.to_timestamp()
+    return pd.Series(cumulative.reindex(months).to_numpy(), index=until.index)
+
+
+def in_force_on_year_ends(
+    start: pd.Timestamp | None, end: pd.Timestamp | None, years: pd.Index
+) -> pd.Series:
+    """1 where a dated arrangement applied on 31 December of the year, else 0."""
+    if start is None:
+        return pd.Series(0.0, index=years)
+    ends = pd.to_datetime([f"{year}-12-31" for year in years])
+    applied = ends >= start
+    if end is not None:
+        applied &= ends < end
+    return pd.Series(applied.astype(float), index=years)
+
+
 def practice_components(
     statement: pd.DataFrame,
-    arrivals: pd.Series,
-    ceiling: float,
-    start_year: int,
+    monthly_arrivals: pd.DataFrame,
+    event_dates: dict[str, pd.Timestamp],
+    spec: dict,
     first: int,
     last: int,
 ) -> pd.DataFrame:
-    """Common-action components per year from ``start_year`` (the Statement) on.
+    """Common-action components per year from ``spec['start_year']`` (the Statement) on.
 
-    - ``returns``: returns from the Greek islands to Türkiye in the year (the
-      change in the cumulative count) per Eastern Mediterranean sea detection
-      in the year (``arrivals``, indexed by year);
-    - ``resettlement``: Syrians resettled from Türkiye under the 1:1 mechanism
-      by year end, as a share of the agreed ``ceiling``;
-    - ``funding``: Facility funds disbursed by year end as a share of funds
-      committed (contracted where commitments are not reported).
-    Years before ``start_year`` have no common-action commitment to implement: NaN.
+    - ``returns``: returns from the Greek islands to Türkiye by the year's last
+      report, per sea detection on the route from the Statement's first month
+      to that report's month (the Statement's 1:1 logic: every irregular
+      arrival was to be returned);
+    - ``resettlement``: Syrians resettled from Türkiye by the year's last report,
+      as a share of the agreed ceiling;
+    - ``funding``: Facility funds disbursed by the year's last report, as a share
+      of the Facility envelope pledged by then;
+    - ``readmission``: 1 if the readmission agreement's provisions on
+      third-country nationals applied on 31 December (between the events
+      ``spec['readmission']['applies']`` and ``['suspended']``), else 0;
+    - ``visa``: 1 if visa liberalisation had been granted by 31 December (the
+      event ``spec['visa_granted_event']`` exists and is dated by then), else 0.
+    Years before the start have no commitment to implement (NaN); the report-based
+    components are NaN in years without a report.
     """
     years = pd.RangeIndex(first, last + 1, name="year")
-    returns_total = cumulative_at_year_end(statement, "returns_greece_to_turkey", first, last)
-    yearly_returns = returns_total.ffill().fillna(0).diff().fillna(returns_total.fillna(0))
-    resettled = cumulative_at_year_end(statement, "syrians_resettled_1to1", first, last)
-    disbursed = cumulative_at_year_end(statement, "frit_disbursed_eur", first, last)
-    committed = cumulative_at_year_end(statement, "frit_committed_eur", first, last)
-    contracted = cumulative_at_year_end(statement, "frit_contracted_eur", first, last)
+    start = pd.Timestamp(spec["arrivals"]["from_month"] + "-01")
+    returns = latest_report_in_year(statement, "returns_greece_to_turkey")
+    returns_share = returns["value"] / arrivals_since(
+        monthly_arrivals, start, returns["as_of_date"]
+    )
+    resettled = latest_report_in_year(statement, "syrians_resettled_1to1")["value"]
+    disbursed = latest_report_in_year(statement, "frit_disbursed_eur")["value"]
+    envelope = standing_value(statement, "frit_envelope_eur", first, last)
+    readmission = spec["readmission"]
     components = pd.DataFrame(
         {
-            "returns": yearly_returns / arrivals.reindex(years),
-            "resettlement": resettled / ceiling,
-            "funding": disbursed / committed.fillna(contracted),
+            "returns": returns_share.reindex(years),
+            "resettlement": (resettled / spec["resettlement_ceiling"]).reindex(years),
+            "funding": (disbursed.reindex(years) / envelope.reindex(years)),
+            "readmission": in_force_on_year_ends(
+                event_dates.get(readmission["applies"]),
+                event_dates.get(readmission["suspended"]),
+                years,
+            ),
+            "visa": in_force_on_year_ends(event_dates.get(spec["visa_granted_event"]), None, years),
         },
         index=years,
     )
-    before_start = components.index < start_year
-    components.loc[before_start, :] = float("nan")
+    components.loc[components.index < spec["start_year"], :] = float("nan")
     return components.reset_index()

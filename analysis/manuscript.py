@@ -199,9 +199,29 @@ def resolve(
     ``--default-image-extension``. ``tables`` maps a table name to the language's
     Markdown table, which replaces a line ``{{table:name}}``.
     """
-    lines = text.split("\n")
+    return resolve_sources([(source_name, text)], numbers, lang, figure_prefix, tables)
+
+
+def resolve_sources(
+    sources: list[tuple[str, str]],
+    numbers: dict[str, Number],
+    lang: str,
+    figure_prefix: str,
+    tables: dict[str, str] | None = None,
+) -> str:
+    """Resolve a paper written in several files (``(name, text)`` in reading order) as one.
+
+    Figures, tables and sections are numbered across all files; every problem
+    names its own file and line.
+    """
+    located = [
+        (f"{name}:{number}", line)
+        for name, text in sources
+        for number, line in enumerate([*text.rstrip("\n").split("\n"), ""], start=1)
+    ]
+    lines = [line for _, line in located]
     resolver = _Resolver(numbers, tables or {}, number_targets(lines), lang, figure_prefix, [])
-    out = [resolver.line(line, f"{source_name}:{n}") for n, line in enumerate(lines, start=1)]
+    out = [resolver.line(line, where) for where, line in located]
     if resolver.problems:
         raise ManuscriptError("unresolved manuscript items:\n  " + "\n  ".join(resolver.problems))
-    return "\n".join(out)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -88,7 +88,7 @@ def main() -> None:
         cold, cold_peak = timed_build(workdir, env, args.cores)
         unchanged, _ = timed_build(workdir, env, args.cores)
         for lang in ("en", "tr"):  # a text-only edit in both languages
-            source = workdir / "manuscript" / lang / "paper.md"
+            source = workdir / "manuscript" / lang / "10-introduction.md"
             source.write_text(
                 source.read_text(encoding="utf-8") + "\nBenchmark edit.\n", encoding="utf-8"
             )

@@ -195,33 +195,48 @@ def test_practice_index_clips_and_averages():
     assert out["index"].tolist() == pytest.approx([0.01, 1.0])
 
 
-def test_practice_components_from_cumulative_reports():
+def test_practice_components_from_reports_events_and_arrivals():
     from analysis.indices import practice_components
 
     statement = pd.DataFrame(
         {
             "indicator": ["returns_greece_to_turkey"] * 3
-            + ["syrians_resettled_1to1"] * 2
-            + ["frit_disbursed_eur", "frit_committed_eur"],
+            + ["syrians_resettled_1to1"]
+            + ["frit_disbursed_eur", "frit_envelope_eur", "frit_envelope_eur"],
             "as_of_date": pd.to_datetime(
                 [
-                    "2016-12-01",
-                    "2017-06-01",
-                    "2017-12-05",
-                    "2016-12-01",
-                    "2017-12-05",
+                    "2016-06-15",
+                    "2016-12-01",  # the year's last report counts
+                    "2017-03-02",
                     "2017-12-05",
                     "2017-12-05",
+                    "2015-11-24",
+                    "2018-03-14",
                 ]
             ),
-            "value": [700, 1000, 1500, 2700, 11000, 1.0e9, 3.0e9],
+            "value": [300, 700, 1500, 11000, 1.5e9, 3.0e9, 6.0e9],
         }
     )
-    arrivals = pd.Series({2015: 800000.0, 2016: 170000.0, 2017: 30000.0})
-    out = practice_components(statement, arrivals, 72000, 2016, 2015, 2017).set_index("year")
+    # 1,000 detections a month from January 2016
+    monthly = pd.DataFrame(
+        {"month": pd.date_range("2016-01-01", "2018-12-01", freq="MS"), "detections": 1000}
+    )
+    spec = {
+        "start_year": 2016,
+        "resettlement_ceiling": 72000,
+        "arrivals": {"from_month": "2016-04"},
+        "readmission": {"applies": "tcn", "suspended": "suspended"},
+        "visa_granted_event": "visa",
+    }
+    events = {"tcn": pd.Timestamp("2016-06-01"), "suspended": pd.Timestamp("2018-07-22")}
+    out = practice_components(statement, monthly, events, spec, 2015, 2018).set_index("year")
     assert out.loc[2015].isna().all()
-    assert out.loc[2016, "returns"] == pytest.approx(700 / 170000)
-    assert out.loc[2017, "returns"] == pytest.approx(800 / 30000)
+    # April..December 2016 = 9 months of arrivals; April 2016..March 2017 = 12 months
+    assert out.loc[2016, "returns"] == pytest.approx(700 / 9000)
+    assert out.loc[2017, "returns"] == pytest.approx(1500 / 12000)
+    assert np.isnan(out.loc[2018, "returns"])  # no report: missing, not zero
+    assert np.isnan(out.loc[2016, "resettlement"])
     assert out.loc[2017, "resettlement"] == pytest.approx(11000 / 72000)
-    assert out.loc[2017, "funding"] == pytest.approx(1 / 3)
-    assert np.isnan(out.loc[2016, "funding"])
+    assert out.loc[2017, "funding"] == pytest.approx(1.5e9 / 3.0e9)  # envelope of the time
+    assert out["readmission"].tolist()[1:] == [1.0, 1.0, 0.0]  # suspended in 2018
+    assert out["visa"].tolist()[1:] == [0.0, 0.0, 0.0]  # never granted

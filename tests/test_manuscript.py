@@ -85,7 +85,10 @@ def test_a_number_defined_twice_is_an_error():
 
 
 def test_both_languages_use_the_same_placeholders():
-    en = placeholders((ROOT / "manuscript" / "en" / "paper.md").read_text(encoding="utf-8"))
-    tr = placeholders((ROOT / "manuscript" / "tr" / "paper.md").read_text(encoding="utf-8"))
+    def text(lang: str) -> str:
+        files = sorted((ROOT / "manuscript" / lang).glob("*.md"))
+        return "\n".join(path.read_text(encoding="utf-8") for path in files)
+
+    en, tr = placeholders(text("en")), placeholders(text("tr"))
     assert sorted(en) == sorted(tr)
     assert en  # the text quotes results

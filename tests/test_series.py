@@ -8,26 +8,30 @@ from analysis.series import eu_applicants_panel, monthly_detections
 
 
 def test_monthly_detections_fill_missing_months_with_zero():
-    frontex = pd.DataFrame({
-        "route": ["EMR", "EMR", "EMR", "CMR"],
-        "type": ["Sea", "Sea", "Land", "Sea"],
-        "nat": ["SYR", "AFG", "SYR", "ERI"],
-        "month": pd.to_datetime(["2016-01-01", "2016-01-01", "2016-02-01", "2016-03-01"]),
-        "detections": [5, 7, 11, 13],
-    })
+    frontex = pd.DataFrame(
+        {
+            "route": ["EMR", "EMR", "EMR", "CMR"],
+            "type": ["Sea", "Sea", "Land", "Sea"],
+            "nat": ["SYR", "AFG", "SYR", "ERI"],
+            "month": pd.to_datetime(["2016-01-01", "2016-01-01", "2016-02-01", "2016-03-01"]),
+            "detections": [5, 7, 11, 13],
+        }
+    )
     series = monthly_detections(frontex, "EMR", "Sea")
     assert series["month"].tolist() == list(pd.date_range("2016-01-01", periods=3, freq="MS"))
     assert series["detections"].tolist() == [12, 0, 0]
 
 
 def test_eu_panel_sums_member_states_and_sexes_only():
-    asyapp = pd.DataFrame({
-        "geo": ["DEU", "DEU", "FRA", "EU27", "NOR", "FRA"],
-        "year": [2015, 2015, 2015, 2015, 2015, 2016],
-        "nat": ["SYR", "SYR", "SYR", "SYR", "SYR", "AFG"],
-        "sex": ["male", "female", "male", "male", "male", "male"],
-        "applicants": [10, 5, 20, 999, 50, 3],
-    })
+    asyapp = pd.DataFrame(
+        {
+            "geo": ["DEU", "DEU", "FRA", "EU27", "NOR", "FRA"],
+            "year": [2015, 2015, 2015, 2015, 2015, 2016],
+            "nat": ["SYR", "SYR", "SYR", "SYR", "SYR", "AFG"],
+            "sex": ["male", "female", "male", "male", "male", "male"],
+            "applicants": [10, 5, 20, 999, 50, 3],
+        }
+    )
     panel = eu_applicants_panel(asyapp, ["DEU", "FRA"]).set_index(["nat", "year"])["applicants"]
     assert panel[("SYR", 2015)] == 35
     assert panel[("SYR", 2016)] == 0 and panel[("AFG", 2015)] == 0

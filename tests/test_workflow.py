@@ -95,7 +95,7 @@ def test_second_run_does_nothing(built, mirror):
 
 
 def test_a_text_edit_rebuilds_only_the_documents(built, mirror):
-    source = built / "manuscript/en/paper.md"
+    source = built / "manuscript/en/10-introduction.md"
     source.write_text(
         source.read_text(encoding="utf-8") + "\nOne more sentence.\n", encoding="utf-8"
     )
@@ -107,7 +107,7 @@ def test_a_text_edit_rebuilds_only_the_documents(built, mirror):
 
 
 def test_missing_placeholder_fails_the_build_and_names_it(built, mirror):
-    source = built / "manuscript/tr/paper.md"
+    source = built / "manuscript/tr/10-introduction.md"
     original = source.read_text(encoding="utf-8")
     source.write_text(original + "\n{{no_such_number}}\n", encoding="utf-8")
     try:

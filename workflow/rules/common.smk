@@ -2,6 +2,7 @@
 import os
 import subprocess
 import sys
+from glob import glob
 
 import pypandoc
 
@@ -54,3 +55,8 @@ def code(*modules):
     (Snakemake itself only notices changes to the script file.)
     """
     return [f"analysis/{name}.py" for name in sorted({"atomic", "jobs", *modules})]
+
+
+def manuscript_sources(wildcards):
+    """A language's text: its section files in name order (input function of the render rule)."""
+    return sorted(glob(f"manuscript/{wildcards.lang}/*.md"))

@@ -1,6 +1,7 @@
-# Stage 5: the manuscript. Per language, one job resolves the numbers, figure
-# paths and cross-references, then renders PDF (via Typst), HTML and DOCX with
-# Pandoc. One job, not four: a text edit, the commonest rebuild, then costs one
+# Stage 5: the manuscript. Each language's text is the files manuscript/<lang>/*.md
+# in name order (00-front.md holds the metadata). Per language, one job resolves
+# the numbers, figure paths and cross-references, then renders PDF (via Typst),
+# HTML and DOCX with Pandoc. One job, not four: a text edit, the commonest rebuild, then costs one
 # Python start per language.
 
 # Every results file whose numbers the text may quote.
@@ -17,7 +18,7 @@ PANDOC_DEFAULTS = {
 
 rule render_paper:
     input:
-        source="manuscript/{lang}/paper.md",
+        sources=manuscript_sources,
         numbers=NUMBERS,
         svg=figure_files("svg"),
         png=figure_files("png"),

@@ -3,9 +3,15 @@
 from pathlib import Path
 
 from analysis.atomic import write_json
-from analysis.harmonisation import harmonisation_indices, index_numbers, load_coded_inputs
+from analysis.harmonisation import (
+    event_numbers,
+    harmonisation_indices,
+    index_numbers,
+    load_coded_inputs,
+)
 from analysis.io import read_processed, write_csv
 from analysis.jobs import run_logged
+from analysis.series import monthly_detections
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -16,10 +22,13 @@ def main() -> None:
         Path(snakemake.params.legal), Path(snakemake.params.policy), Path(snakemake.params.schemas)
     )
     frontex = read_processed(snakemake.input.frontex, "frontex")
-    results = harmonisation_indices(tables, frontex, spec)
+    arrivals = spec["practice"]["arrivals"]
+    monthly = monthly_detections(frontex, arrivals["route"], arrivals["type"])
+    results = harmonisation_indices(tables, monthly, spec)
     for name, frame in results.items():
         write_csv(frame, snakemake.output[name])
-    write_json(index_numbers(results, spec["key_years"]), snakemake.output.numbers)
+    numbers = index_numbers(results, spec["key_years"]) | event_numbers(tables["events"])
+    write_json(numbers, snakemake.output.numbers)
 
 
 run_logged(snakemake.log[0], main)

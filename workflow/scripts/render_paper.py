@@ -1,11 +1,11 @@
-"""Resolve one language's manuscript and render it to PDF, HTML and DOCX."""
+"""Resolve one language's manuscript (its section files) and render it to PDF, HTML and DOCX."""
 
 import os
 from pathlib import Path
 
 from analysis.atomic import read_json, write_text
 from analysis.jobs import run_logged
-from analysis.manuscript import merge_numbers, resolve
+from analysis.manuscript import merge_numbers, resolve_sources
 from analysis.render import render_all
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -16,13 +16,12 @@ def main() -> None:
     tables = {
         Path(path).stem: Path(path).read_text(encoding="utf-8") for path in snakemake.input.tables
     }
-    source = Path(snakemake.input.source)
-    text = resolve(
-        source.read_text(encoding="utf-8"),
+    sources = [(path, Path(path).read_text(encoding="utf-8")) for path in snakemake.input.sources]
+    text = resolve_sources(
+        sources,
         numbers,
         snakemake.wildcards.lang,
         snakemake.params.figure_prefix,
-        source_name=str(source),
         tables=tables,
     )
     write_text(text, snakemake.output.markdown)
