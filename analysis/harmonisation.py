@@ -14,19 +14,28 @@ from analysis.validate import ValidationError
 INDEX_NAMES = ("legislative", "policy", "practice")
 
 
-def load_coded_inputs(legal: Path, policy: Path, schemas: Path) -> dict[str, pd.DataFrame]:
-    """Every project-authored table, validated (per file and across files)."""
-    eu = read_table(legal / "eu_instruments.csv", schemas / "eu_instruments.yaml")
-    tr = read_table(legal / "tr_instruments.csv", schemas / "tr_instruments.yaml")
-    tables = {
-        "eu_instruments": eu,
-        "tr_instruments": tr,
-        "alignment": read_alignment(
-            sorted((legal / "alignment").glob("*.csv")), schemas / "alignment.yaml", eu, tr
-        ),
-    }
-    for name in ("events", "commission_assessments", "visa_benchmarks", "statement_implementation"):
-        tables[name] = read_table(policy / f"{name}.csv", schemas / f"{name}.yaml")
+CODED_TABLES = (
+    "eu_instruments",
+    "tr_instruments",
+    "events",
+    "commission_assessments",
+    "visa_benchmarks",
+    "statement_implementation",
+)
+
+
+def load_coded_inputs(
+    files: dict[str, Path], alignment: list[Path], schemas: dict[str, Path]
+) -> dict[str, pd.DataFrame]:
+    """Every project-authored table, validated per file and across files.
+
+    ``files`` maps each name in ``CODED_TABLES`` to its CSV, ``alignment`` lists
+    the alignment-coding CSVs, ``schemas`` maps a table name to its schema.
+    """
+    tables = {name: read_table(files[name], schemas[name]) for name in CODED_TABLES}
+    tables["alignment"] = read_alignment(
+        sorted(alignment), schemas["alignment"], tables["eu_instruments"], tables["tr_instruments"]
+    )
     problems = benchmark_violations(tables["visa_benchmarks"])
     if problems:
         raise ValidationError(problems)

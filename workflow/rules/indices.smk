@@ -1,21 +1,25 @@
 # Stage 3b: harmonisation indices of legislation, policy and practice, from the
 # coded legal and policy inputs (validated first) and the Frontex arrivals.
 
-LEGAL_INPUTS = sorted(
-    ["data/raw/legal/eu_instruments.csv", "data/raw/legal/tr_instruments.csv"]
-    + glob("data/raw/legal/alignment/*.csv")
-)
-POLICY_TABLES = ["events", "commission_assessments", "visa_benchmarks", "statement_implementation"]
-CODED_SCHEMAS = ["eu_instruments", "tr_instruments", "alignment", *POLICY_TABLES]
+CODED_TABLES = {
+    "eu_instruments": "data/raw/legal/eu_instruments.csv",
+    "tr_instruments": "data/raw/legal/tr_instruments.csv",
+    "events": "data/raw/policy/events.csv",
+    "commission_assessments": "data/raw/policy/commission_assessments.csv",
+    "visa_benchmarks": "data/raw/policy/visa_benchmarks.csv",
+    "statement_implementation": "data/raw/policy/statement_implementation.csv",
+}
 
 
 rule harmonisation_indices:
     input:
-        legal=LEGAL_INPUTS,
-        policy=expand("data/raw/policy/{table}.csv", table=POLICY_TABLES),
-        schemas=expand("workflow/schemas/tables/{name}.yaml", name=CODED_SCHEMAS),
+        **CODED_TABLES,
+        alignment=sorted(glob("data/raw/legal/alignment/*.csv")),
+        schemas=expand(
+            "workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]
+        ),
         frontex="data/processed/frontex.csv",
-        code=code("harmonisation", "indices", "coding", "validate", "io"),
+        code=code("harmonisation", "indices", "coding", "validate", "io", "series"),
     output:
         annual="data/processed/harmonisation_indices.csv",
         by_instrument="data/processed/legislative_index_by_instrument.csv",
@@ -24,9 +28,7 @@ rule harmonisation_indices:
         numbers="results/numbers/indices.json",
     params:
         indices=config["indices"],
-        legal="data/raw/legal",
-        policy="data/raw/policy",
-        schemas="workflow/schemas/tables",
+        tables=list(CODED_TABLES),
     conda:
         "../../environment.yml"
     log:

@@ -19,7 +19,9 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 def main() -> None:
     spec = snakemake.params.indices
     tables = load_coded_inputs(
-        Path(snakemake.params.legal), Path(snakemake.params.policy), Path(snakemake.params.schemas)
+        {name: Path(snakemake.input[name]) for name in snakemake.params.tables},
+        [Path(path) for path in snakemake.input.alignment],
+        {Path(path).stem: Path(path) for path in snakemake.input.schemas},
     )
     frontex = read_processed(snakemake.input.frontex, "frontex")
     arrivals = spec["practice"]["arrivals"]
