@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env test lint bench lock clean
+.PHONY: paper env test lint bench verify manifest lock clean
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -33,6 +33,14 @@ lint: env
 
 bench: env
 	$(BIN)/python benchmarks/benchmark.py
+
+# Rebuild a clean clone in a scratch folder and compare every output's bytes with
+# reproducibility/manifest.sha256 (`make manifest` records it from a clean build).
+verify: env
+	$(BIN)/python reproducibility/verify.py
+
+manifest: env
+	$(BIN)/python reproducibility/verify.py --write
 
 # Re-resolve the lock from requirements/requirements.in (needs uv; online).
 lock:

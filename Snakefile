@@ -23,6 +23,8 @@ include: "workflow/rules/descriptives.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/manuscript.smk"
+include: "workflow/rules/checks.smk"
+include: "workflow/rules/provenance.smk"
 
 
 rule all:
@@ -30,6 +32,9 @@ rule all:
         # Every pinned source is fetched and verified, including those no result reads yet.
         expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
         expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS),
+        "results/checks/parity.json",
+        "results/provenance.json",
+        "results/snapshot.json",
         expand(
             "manuscript/build/{lang}/paper.{ext}",
             lang=LANGUAGES,

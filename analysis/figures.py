@@ -106,20 +106,26 @@ def plot_indices(
                 markersize=3,
                 linewidth=1.5,
             )
-        for number, (date, label) in enumerate(events[["date", "label"]].itertuples(index=False)):
+        # Events are numbered above the plot and named in a key beneath it: their
+        # labels would collide where events cluster (2016, 2019–20).
+        key = []
+        ordered = events.sort_values("date")[["date", "label"]].itertuples(index=False)
+        for number, (date, label) in enumerate(ordered, start=1):
             position = date.year + (date.dayofyear - 1) / 365.25
             ax.axvline(position, color="0.55", linestyle=":", linewidth=0.8)
             ax.text(
                 position,
-                1.02 + 0.07 * (number % 2),
-                label,
-                rotation=0,
-                fontsize=6,
+                1.01 + 0.05 * (number % 2),
+                str(number),
+                fontsize=7,
                 ha="center",
                 va="bottom",
                 color="0.3",
                 transform=ax.get_xaxis_transform(),
             )
+            key.append(f"{number} {label}")
+        if key:
+            fig.text(0.01, -0.02, "   ".join(key), fontsize=7, ha="left", va="top", wrap=True)
         ax.set_ylim(0, 1)
         ax.set_xlim(indices["year"].min() - 0.5, indices["year"].max() + 0.5)
         ax.yaxis.set_major_formatter(localised_axis(lang, digits=1))

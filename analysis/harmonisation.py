@@ -70,7 +70,9 @@ def harmonisation_indices(
         first,
         last,
     )
-    practice = practice_index(components, spec["practice"]["weights"])
+    practice = practice_index(
+        components, spec["practice"]["weights"], spec["practice"]["min_components"]
+    )
     annual = (
         legislative.rename(columns={"index": "legislative"})
         .merge(policy.rename(columns={"index": "policy"}), on="year")
@@ -110,51 +112,115 @@ def sensitivity(benchmark: pd.DataFrame, spec: dict) -> pd.DataFrame:
                 left_out=instrument,
             )
         )
+    # Requirements with any row the coders could not verify, left out together.
+    unverified = set(benchmark.loc[benchmark["verified"] == "no", "requirement_id"])
+    verified_only = benchmark[~benchmark["requirement_id"].isin(unverified)]
+    variants.append(
+        legislative_index(
+            verified_only, first, last, spec["partial_credit"], spec["weighting"]
+        ).assign(
+            variant="without unverified requirements",
+            partial_credit=spec["partial_credit"],
+            weighting=spec["weighting"],
+            left_out="unverified",
+        )
+    )
     return pd.concat(variants, ignore_index=True)[
         ["variant", "partial_credit", "weighting", "left_out", "year", "index"]
     ]
 
 
+def coding_numbers(alignment: pd.DataFrame) -> dict[str, dict]:
+    """Size and verification status of the alignment coding, for the data section."""
+    requirements = alignment.drop_duplicates("requirement_id")
+    counts = alignment["verified"].value_counts()
+
+    def count(value: int, description: str) -> dict:
+        return {"value": int(value), "kind": "count", "description": description}
+
+    return {
+        "coding_rows": count(len(alignment), "Rows (requirement × interval) of the coding."),
+        "coding_requirements": count(len(requirements), "EU requirements coded."),
+        "coding_applicable": count(
+            requirements["applicable"].sum(), "Requirements applicable to a non-member."
+        ),
+        "coding_not_applicable": count(
+            (~requirements["applicable"]).sum(), "Requirements not applicable to a non-member."
+        ),
+        "coding_instruments": count(
+            alignment["eu_instrument_id"].nunique(), "EU instruments with coded requirements."
+        ),
+        **{
+            f"coding_verified_{status}": count(
+                counts.get(status, 0), f"Coding rows with verification status '{status}'."
+            )
+            for status in ("yes", "partial", "no")
+        },
+    }
+
+
 def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dict[str, dict]:
-    """Index levels in the key years, the largest de jure–practice gap, sensitivity ranges."""
+    """Index levels in the key years and at their peaks, the largest de jure–practice gap,
+    sensitivity ranges. A level that is undefined (no data that year) is left out, so a
+    placeholder quoting it fails the build instead of printing a blank."""
     annual = results["annual"].set_index("year")
-    numbers: dict[str, dict] = {}
+    last = int(annual.index.max())
+
+    def decimal(value: float, description: str) -> dict:
+        return {"value": float(value), "kind": "decimal", "digits": 2, "description": description}
+
+    def year(value: int, description: str) -> dict:
+        return {"value": int(value), "kind": "year", "description": description}
+
+    numbers: dict[str, dict] = {"index_last_year": year(last, "Last year of the indices.")}
     for name in INDEX_NAMES:
-        for year in key_years:
-            value = annual.loc[year, name]
-            numbers[f"{name}_index_{year}"] = {
-                "value": None if pd.isna(value) else float(value),
-                "kind": "decimal",
-                "digits": 2,
-                "description": f"{name.capitalize()} harmonisation index, 31 December {year}.",
-            }
+        series = annual[name].dropna()
+        for key_year in key_years:
+            if key_year in series.index:
+                numbers[f"{name}_index_{key_year}"] = decimal(
+                    series.loc[key_year], f"{name.capitalize()} index, 31 December {key_year}."
+                )
+        if not series.empty:
+            numbers[f"{name}_index_last"] = decimal(series.iloc[-1], f"{name} index, last year")
+            numbers[f"{name}_index_max"] = decimal(series.max(), f"Highest {name} index.")
+            numbers[f"{name}_index_max_year"] = year(series.idxmax(), f"Year of the {name} peak.")
+            numbers[f"{name}_index_first_year"] = year(
+                series.index.min(), f"First year the {name} index is defined."
+            )
+            numbers[f"{name}_index_last_year"] = year(
+                series.index.max(), f"Last year the {name} index is defined."
+            )
     gap = (annual["legislative"] - annual["practice"]).dropna()
     if not gap.empty:
-        numbers["largest_gap"] = {
-            "value": float(gap.max()),
-            "kind": "decimal",
-            "digits": 2,
-            "description": "Largest gap, legislative minus practice index.",
+        numbers["largest_gap"] = decimal(gap.max(), "Largest legislative − practice gap.")
+        numbers["largest_gap_year"] = year(gap.idxmax(), "Year of the largest gap.")
+        numbers["mean_gap"] = decimal(gap.mean(), "Mean legislative − practice gap.")
+        numbers["smallest_gap"] = decimal(gap.min(), "Smallest legislative − practice gap.")
+    for component in ("returns", "resettlement", "funding"):
+        values = annual[component].dropna()
+        numbers[f"practice_{component}_max"] = {
+            "value": float(values.max()),
+            "kind": "percent",
+            "digits": 1,
+            "description": f"Highest value of the practice component '{component}'.",
         }
-        numbers["largest_gap_year"] = {
-            "value": int(gap.idxmax()),
-            "kind": "year",
-            "description": "Year of the largest legislative–practice gap.",
-        }
-    spread = results["sensitivity"].groupby("year")["index"].agg(["min", "max"])
-    last = int(annual.index.max())
-    numbers["legislative_sensitivity_min_last"] = {
-        "value": float(spread.loc[last, "min"]),
-        "kind": "decimal",
-        "digits": 2,
-        "description": "Lowest legislative index in the last year across sensitivity variants.",
-    }
-    numbers["legislative_sensitivity_max_last"] = {
-        "value": float(spread.loc[last, "max"]),
-        "kind": "decimal",
-        "digits": 2,
-        "description": "Highest legislative index in the last year across sensitivity variants.",
-    }
+    groups = results["by_group"]
+    for group, value in groups[groups["year"] == last].set_index("group")["index"].items():
+        numbers[f"group_index_{group}_last"] = decimal(
+            value, f"Legislative index of the '{group}' requirements, last year."
+        )
+    sensitivity = results["sensitivity"]
+    spread = sensitivity.groupby("year")["index"].agg(["min", "max"])
+    numbers["legislative_sensitivity_min_last"] = decimal(
+        spread.loc[last, "min"], "Lowest legislative index in the last year, all variants."
+    )
+    numbers["legislative_sensitivity_max_last"] = decimal(
+        spread.loc[last, "max"], "Highest legislative index in the last year, all variants."
+    )
+    verified_only = sensitivity[sensitivity["left_out"] == "unverified"].set_index("year")
+    numbers["legislative_verified_only_last"] = decimal(
+        verified_only.loc[last, "index"], "Legislative index without unverified requirements."
+    )
     return numbers
 
 
@@ -175,3 +241,49 @@ def event_numbers(events: pd.DataFrame) -> dict[str, dict]:
             "description": f"Year: {row.label_en}.",
         }
     return numbers
+
+
+def benchmark_numbers(benchmarks: pd.DataFrame) -> dict[str, dict]:
+    """The latest report's count of visa-liberalisation benchmarks met."""
+    latest = benchmarks.sort_values("report_date").iloc[-1]
+
+    def count(value: int, description: str) -> dict:
+        return {"value": int(value), "kind": "count", "description": description}
+
+    return {
+        "visa_benchmarks_total": count(latest["benchmarks_total"], "Roadmap benchmarks."),
+        "visa_benchmarks_met_last": count(latest["benchmarks_met"], "Met, latest report."),
+        "visa_benchmarks_outstanding_last": count(
+            latest["benchmarks_total"] - latest["benchmarks_met"], "Outstanding, latest report."
+        ),
+        "visa_benchmarks_last_report_year": {
+            "value": int(latest["report_date"].year),
+            "kind": "year",
+            "description": "Year of the latest report counting the benchmarks.",
+        },
+    }
+
+
+def specification_numbers(spec: dict) -> dict[str, dict]:
+    """The configured choices the text states (so that the prose follows the config)."""
+    credits = spec["sensitivity"]["partial_credit"]
+    practice = spec["practice"]
+
+    def number(value, kind: str, description: str, digits: int = 0) -> dict:
+        return {"value": value, "kind": kind, "digits": digits, "description": description}
+
+    return {
+        "partial_credit": number(spec["partial_credit"], "decimal", "Partial credit.", 2),
+        "partial_credit_min": number(min(credits), "decimal", "Lowest partial credit tried.", 2),
+        "partial_credit_max": number(max(credits), "decimal", "Highest partial credit tried.", 2),
+        "index_first_year": number(spec["first_year"], "year", "First year of the indices."),
+        "resettlement_ceiling": number(
+            practice["resettlement_ceiling"], "count", "1:1 resettlement ceiling of the Statement."
+        ),
+        "practice_min_components": number(
+            practice["min_components"], "count", "Fewest components for a practice index value."
+        ),
+        "practice_components_total": number(
+            len(practice["weights"]), "count", "Components of the practice index."
+        ),
+    }

@@ -26,6 +26,7 @@ Practice index
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 WEIGHTINGS = ("provision", "instrument")
@@ -187,31 +188,48 @@ def policy_index(
     return components.assign(index=weighted_mean_available(components, weights))
 
 
-def practice_index(components: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
+def practice_index(
+    components: pd.DataFrame, weights: dict[str, float], min_components: int = 1
+) -> pd.DataFrame:
     """Annual practice (common-action) index from components already on 0–1.
 
     ``components`` has ``year`` and one column per component named in ``weights``
     (NaN where the component is not defined in that year); values are clipped to
     0–1 because implementation beyond a commitment is still full implementation.
+    The index is missing in a year with fewer than ``min_components`` components:
+    an average over one or two of them would measure the data's coverage, not practice.
     """
     clipped = components.assign(**{name: components[name].clip(0, 1) for name in weights})
-    return clipped.assign(index=weighted_mean_available(clipped, weights))
-
-
-def latest_report_in_year(statement: pd.DataFrame, indicator: str) -> pd.DataFrame:
-    """The last report of a cumulative indicator in each calendar year (``year``, ``as_of_date``,
-    ``value``); a year without a report is absent, not carried forward: the Commission
-    stopped reporting some figures, and a missing report is missing data, not zero activity.
-    Several documents on the same day: the largest value (later documents revise upwards).
-    """
-    rows = statement[statement["indicator"] == indicator]
-    return (
-        rows.assign(year=rows["as_of_date"].dt.year)
-        .sort_values(["as_of_date", "value"])
-        .groupby("year", as_index=False)
-        .tail(1)[["year", "as_of_date", "value"]]
-        .set_index("year")
+    available = clipped[list(weights)].notna().sum(axis=1)
+    return clipped.assign(
+        index=weighted_mean_available(clipped, weights).where(available >= min_components),
+        components=available,
     )
+
+
+def cumulative_on_year_ends(statement: pd.DataFrame, indicator: str, years: pd.Index) -> pd.Series:
+    """A cumulative indicator on 31 December of each year, from the dated reports.
+
+    Between two reports the value is interpolated linearly in time (a cumulative
+    count moves monotonically between them); before the first and after the last
+    report it is missing: the Commission stopped reporting some figures, and an
+    unreported year is missing data, not zero activity. Several documents on the
+    same day: the largest value (later documents revise upwards).
+    """
+    rows = (
+        statement[statement["indicator"] == indicator]
+        .groupby("as_of_date")["value"]
+        .max()
+        .sort_index()
+    )
+    ends = pd.to_datetime([f"{year}-12-31" for year in years])
+    if rows.empty:
+        return pd.Series(float("nan"), index=years)
+    known = rows.index.to_numpy(dtype="datetime64[D]").astype("int64")
+    wanted = ends.to_numpy(dtype="datetime64[D]").astype("int64")
+    values = np.interp(wanted, known, rows.to_numpy(dtype=float))
+    inside = (wanted >= known.min()) & (wanted <= known.max())
+    return pd.Series(np.where(inside, values, np.nan), index=years)
 
 
 def standing_value(statement: pd.DataFrame, indicator: str, first: int, last: int) -> pd.Series:
@@ -222,11 +240,11 @@ def standing_value(statement: pd.DataFrame, indicator: str, first: int, last: in
     return latest_by_year(rows, "as_of_date", ["value"], first, last).set_index("year")["value"]
 
 
-def arrivals_since(monthly: pd.DataFrame, start: pd.Timestamp, until: pd.Series) -> pd.Series:
-    """Detections from month ``start`` through the month of each date in ``until``."""
+def arrivals_since(monthly: pd.DataFrame, start: pd.Timestamp, years: pd.Index) -> pd.Series:
+    """Detections from month ``start`` through December of each year."""
     cumulative = monthly[monthly["month"] >= start].set_index("month")["detections"].cumsum()
-    months = until.dt.to_period("M").dt.to_timestamp()
-    return pd.Series(cumulative.reindex(months).to_numpy(), index=until.index)
+    decembers = pd.to_datetime([f"{year}-12-01" for year in years])
+    return pd.Series(cumulative.reindex(decembers).to_numpy(dtype=float), index=years)
 
 
 def in_force_on_year_ends(
@@ -252,37 +270,34 @@ def practice_components(
 ) -> pd.DataFrame:
     """Common-action components per year from ``spec['start_year']`` (the Statement) on.
 
-    - ``returns``: returns from the Greek islands to Türkiye by the year's last
-      report, per sea detection on the route from the Statement's first month
-      to that report's month (the Statement's 1:1 logic: every irregular
-      arrival was to be returned);
-    - ``resettlement``: Syrians resettled from Türkiye by the year's last report,
-      as a share of the agreed ceiling;
-    - ``funding``: Facility funds disbursed by the year's last report, as a share
-      of the Facility envelope pledged by then;
+    - ``returns``: returns from the Greek islands to Türkiye by 31 December, per
+      sea detection on the route from the Statement's first month to December
+      (the Statement's logic: every irregular arrival was to be returned);
+    - ``resettlement``: Syrians resettled from Türkiye by 31 December, as a share
+      of the agreed ceiling;
+    - ``funding``: Facility funds disbursed by 31 December, as a share of the
+      Facility envelope pledged by then;
     - ``readmission``: 1 if the readmission agreement's provisions on
       third-country nationals applied on 31 December (between the events
       ``spec['readmission']['applies']`` and ``['suspended']``), else 0;
     - ``visa``: 1 if visa liberalisation had been granted by 31 December (the
       event ``spec['visa_granted_event']`` exists and is dated by then), else 0.
-    Years before the start have no commitment to implement (NaN); the report-based
-    components are NaN in years without a report.
+    The report-based values on 31 December are interpolated between reports
+    (``cumulative_on_year_ends``). Years before the start have no commitment to
+    implement (NaN).
     """
     years = pd.RangeIndex(first, last + 1, name="year")
     start = pd.Timestamp(spec["arrivals"]["from_month"] + "-01")
-    returns = latest_report_in_year(statement, "returns_greece_to_turkey")
-    returns_share = returns["value"] / arrivals_since(
-        monthly_arrivals, start, returns["as_of_date"]
-    )
-    resettled = latest_report_in_year(statement, "syrians_resettled_1to1")["value"]
-    disbursed = latest_report_in_year(statement, "frit_disbursed_eur")["value"]
+    returns = cumulative_on_year_ends(statement, "returns_greece_to_turkey", years)
+    resettled = cumulative_on_year_ends(statement, "syrians_resettled_1to1", years)
+    disbursed = cumulative_on_year_ends(statement, "frit_disbursed_eur", years)
     envelope = standing_value(statement, "frit_envelope_eur", first, last)
     readmission = spec["readmission"]
     components = pd.DataFrame(
         {
-            "returns": returns_share.reindex(years),
-            "resettlement": (resettled / spec["resettlement_ceiling"]).reindex(years),
-            "funding": (disbursed.reindex(years) / envelope.reindex(years)),
+            "returns": returns / arrivals_since(monthly_arrivals, start, years),
+            "resettlement": resettled / spec["resettlement_ceiling"],
+            "funding": disbursed / envelope.reindex(years),
             "readmission": in_force_on_year_ends(
                 event_dates.get(readmission["applies"]),
                 event_dates.get(readmission["suspended"]),

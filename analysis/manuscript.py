@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 from analysis.localise import SUFFIXES, format_value, spoken_integer, turkish_suffix
 
+CLAIM_MARKER = re.compile(r"\{\{\s*claim:([a-z][a-z0-9_]*)\s*\}\}")
 TABLE_INCLUDE = re.compile(r"^\{\{\s*table:([a-z][a-z0-9_]*)\s*\}\}\s*$")
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?:\|\s*([a-zçğıöşü]+)\s*)?\}\}")
 CROSSREF = re.compile(r"@(fig|tbl|sec):([A-Za-z0-9_-]+)(?:\|([a-zçğıöşü]+))?")
@@ -124,6 +125,7 @@ class _Resolver:
 
     numbers: dict[str, Number]
     tables: dict[str, str]
+    claims: set[str]
     targets: dict[tuple[str, str], str]
     lang: str
     figure_prefix: str
@@ -143,9 +145,8 @@ class _Resolver:
         kind, ident, suffix = match.groups()
         names = REFERENCE_NAMES[self.lang]
         if (kind, ident) not in self.targets:
-            self.problems.append(
-                f"{where}: reference @{kind}:{ident} points at no {names[kind].lower()}"
-            )
+            target = REFERENCE_NAMES["en"][kind].lower()
+            self.problems.append(f"{where}: reference @{kind}:{ident} points at no {target}")
             return match.group(0)
         position = self.targets[(kind, ident)]
         label = f"{names[kind]} {position}"
@@ -175,9 +176,15 @@ class _Resolver:
             return match.group(0)
         return self.tables[name].rstrip("\n")
 
+    def claim(self, match: re.Match, where: str) -> str:
+        if match.group(1) not in self.claims:
+            self.problems.append(f"{where}: claim '{match.group(1)}' is not in the claims file")
+        return ""
+
     def line(self, line: str, where: str) -> str:
         if found := TABLE_INCLUDE.match(line):
             return self.table(found, where)
+        line = CLAIM_MARKER.sub(lambda m: self.claim(m, where), line)
         line = PLACEHOLDER.sub(lambda m: self.number(m, where), line)
         line = self.caption(line)
         line = FIGURE_SOURCE.sub(lambda m: f"]({self.figure_prefix}/{m.group(1)})", line)
@@ -191,6 +198,7 @@ def resolve(
     figure_prefix: str,
     source_name: str = "manuscript",
     tables: dict[str, str] | None = None,
+    claims: set[str] | None = None,
 ) -> str:
     """Return Pandoc Markdown with every placeholder, figure path and reference resolved.
 
@@ -199,7 +207,7 @@ def resolve(
     ``--default-image-extension``. ``tables`` maps a table name to the language's
     Markdown table, which replaces a line ``{{table:name}}``.
     """
-    return resolve_sources([(source_name, text)], numbers, lang, figure_prefix, tables)
+    return resolve_sources([(source_name, text)], numbers, lang, figure_prefix, tables, claims)
 
 
 def resolve_sources(
@@ -208,11 +216,13 @@ def resolve_sources(
     lang: str,
     figure_prefix: str,
     tables: dict[str, str] | None = None,
+    claims: set[str] | None = None,
 ) -> str:
     """Resolve a paper written in several files (``(name, text)`` in reading order) as one.
 
     Figures, tables and sections are numbered across all files; every problem
-    names its own file and line.
+    names its own file and line. ``claims`` are the claim ids a ``{{claim:id}}``
+    marker may name (the marker itself renders as nothing).
     """
     located = [
         (f"{name}:{number}", line)
@@ -220,7 +230,9 @@ def resolve_sources(
         for number, line in enumerate([*text.rstrip("\n").split("\n"), ""], start=1)
     ]
     lines = [line for _, line in located]
-    resolver = _Resolver(numbers, tables or {}, number_targets(lines), lang, figure_prefix, [])
+    resolver = _Resolver(
+        numbers, tables or {}, claims or set(), number_targets(lines), lang, figure_prefix, []
+    )
     out = [resolver.line(line, where) for where, line in located]
     if resolver.problems:
         raise ManuscriptError("unresolved manuscript items:\n  " + "\n  ".join(resolver.problems))

@@ -537,6 +537,10 @@ def fit_dejure(indices: pd.DataFrame, hac_lags: int) -> dict:
             "p_value": float(correlation.pvalue),
         },
         "mean_gap": float((sample["legislative"] - sample["practice"]).mean()),
+        "ranges": {
+            name: float(sample[name].max() - sample[name].min())
+            for name in ("legislative", "practice")
+        },
     }
 
 
@@ -557,6 +561,14 @@ def _ratio_numbers(prefix: str, row: dict, what: str) -> dict[str, dict]:
             row["ratio"] - 1, "percent", f"{what}: implied change (IRR − 1).", 1
         ),
         f"{prefix}_p": _number(row["p_value"], "p_value", f"{what}: p-value.", 3),
+    }
+
+
+def convention_numbers() -> dict[str, dict]:
+    """The levels every interval and test in the paper uses."""
+    return {
+        "ci_level": _number(0.95, "percent", "Level of every confidence interval."),
+        "significance_level": _number(0.05, "percent", "Significance level of the tests."),
     }
 
 
@@ -645,6 +657,7 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
     trends = did["estimates"]["group_trend"][0]
     events = {row["year"]: row for row in did["event_study"]}
     post = [row for year, row in events.items() if year >= did["specification"]["post_from_year"]]
+    pre = [row for year, row in events.items() if year < did["specification"]["post_from_year"]]
     sample = did["sample"]
     return {
         **_ratio_numbers("did", main, "DiD PPML, treated × post"),
@@ -677,6 +690,9 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
         "did_event_post_min": _number(
             min(row["ratio"] for row in post), "decimal", "Smallest post-period event ratio.", 2
         ),
+        "did_event_pre_max": _number(
+            max(row["ratio"] for row in pre), "decimal", "Largest pre-period event ratio.", 2
+        ),
         "did_event_post_max": _number(
             max(row["ratio"] for row in post), "decimal", "Largest post-period event ratio.", 2
         ),
@@ -703,4 +719,12 @@ def dejure_numbers(dejure: dict) -> dict[str, dict]:
         "dejure_mean_gap": _number(
             dejure["mean_gap"], "decimal", "Mean legislative − practice gap.", 2
         ),
+        "dejure_legislative_range": _number(
+            dejure["ranges"]["legislative"], "decimal", "Range of legislation in the sample.", 3
+        ),
+        "dejure_practice_range": _number(
+            dejure["ranges"]["practice"], "decimal", "Range of practice in the sample.", 2
+        ),
+        "dejure_first_year": _number(dejure["sample"]["first_year"], "year", "First year."),
+        "dejure_last_year": _number(dejure["sample"]["last_year"], "year", "Last year."),
     }

@@ -95,3 +95,27 @@ def did_table(did: dict, labels: dict, lang: str) -> str:
         rows,
         ["l", *["r"] * len(specifications)],
     )
+
+
+def indices_table(rows: list[dict], variants: list[dict], labels: dict, lang: str) -> str:
+    """The three indices in the key years, then the legislative index of the last year
+    under each sensitivity variant group (range over its variants).
+
+    ``rows``: ``year`` and the three indices (None where undefined); ``variants``:
+    ``group`` (a key of ``labels['variant_groups']``), ``low``, ``high``.
+    """
+    names = ("legislative", "policy", "practice")
+
+    def cell(value) -> str:
+        return "—" if value is None else format_value(value, "decimal", lang, 2)
+
+    body = [[str(row["year"]), *[cell(row[name]) for name in names]] for row in rows]
+    for variant in variants:
+        low, high = cell(variant["low"]), cell(variant["high"])
+        shown = low if low == high else f"{low}–{high}"
+        body.append([labels["variant_groups"][variant["group"]], shown, "", ""])
+    return pipe_table(
+        [labels["year"], *[labels[f"index_{name}"] for name in names]],
+        body,
+        ["l", "r", "r", "r"],
+    )

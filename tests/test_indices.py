@@ -193,6 +193,14 @@ def test_practice_index_clips_and_averages():
     components = pd.DataFrame({"year": [2016, 2017], "returns": [0.02, 2.0], "visa": [0.0, np.nan]})
     out = practice_index(components, {"returns": 1, "visa": 1})
     assert out["index"].tolist() == pytest.approx([0.01, 1.0])
+    assert out["components"].tolist() == [2, 1]
+
+
+def test_practice_index_needs_enough_components():
+    components = pd.DataFrame({"year": [2016, 2017], "returns": [0.5, 0.5], "visa": [0.0, np.nan]})
+    out = practice_index(components, {"returns": 1, "visa": 1}, min_components=2)
+    assert out["index"].iloc[0] == pytest.approx(0.25)
+    assert np.isnan(out["index"].iloc[1])
 
 
 def test_practice_components_from_reports_events_and_arrivals():
@@ -202,7 +210,12 @@ def test_practice_components_from_reports_events_and_arrivals():
         {
             "indicator": ["returns_greece_to_turkey"] * 3
             + ["syrians_resettled_1to1"]
-            + ["frit_disbursed_eur", "frit_envelope_eur", "frit_envelope_eur"],
+            + [
+                "frit_disbursed_eur",
+                "frit_disbursed_eur",
+                "frit_envelope_eur",
+                "frit_envelope_eur",
+            ],
             "as_of_date": pd.to_datetime(
                 [
                     "2016-06-15",
@@ -210,11 +223,12 @@ def test_practice_components_from_reports_events_and_arrivals():
                     "2017-03-02",
                     "2017-12-05",
                     "2017-12-05",
+                    "2018-03-01",
                     "2015-11-24",
                     "2018-03-14",
                 ]
             ),
-            "value": [300, 700, 1500, 11000, 1.5e9, 3.0e9, 6.0e9],
+            "value": [300, 700, 1500, 11000, 1.5e9, 2.0e9, 3.0e9, 6.0e9],
         }
     )
     # 1,000 detections a month from January 2016
@@ -231,12 +245,13 @@ def test_practice_components_from_reports_events_and_arrivals():
     events = {"tcn": pd.Timestamp("2016-06-01"), "suspended": pd.Timestamp("2018-07-22")}
     out = practice_components(statement, monthly, events, spec, 2015, 2018).set_index("year")
     assert out.loc[2015].isna().all()
-    # April..December 2016 = 9 months of arrivals; April 2016..March 2017 = 12 months
-    assert out.loc[2016, "returns"] == pytest.approx(700 / 9000)
-    assert out.loc[2017, "returns"] == pytest.approx(1500 / 12000)
-    assert np.isnan(out.loc[2018, "returns"])  # no report: missing, not zero
-    assert np.isnan(out.loc[2016, "resettlement"])
-    assert out.loc[2017, "resettlement"] == pytest.approx(11000 / 72000)
-    assert out.loc[2017, "funding"] == pytest.approx(1.5e9 / 3.0e9)  # envelope of the time
+    # 31 Dec 2016 lies 30 of the 91 days from the 1 Dec 2016 report to the 2 Mar 2017 one;
+    # April..December 2016 = 9 months of arrivals
+    assert out.loc[2016, "returns"] == pytest.approx((700 + 800 * 30 / 91) / 9000)
+    assert np.isnan(out.loc[2017, "returns"])  # after the last report: missing, not zero
+    assert np.isnan(out.loc[2016, "resettlement"])  # before the first report
+    # 31 Dec 2017: 26 of the 86 days between the disbursement reports; envelope of the time
+    assert out.loc[2017, "funding"] == pytest.approx((1.5e9 + 0.5e9 * 26 / 86) / 3.0e9)
+    assert np.isnan(out.loc[2018, "funding"])
     assert out["readmission"].tolist()[1:] == [1.0, 1.0, 0.0]  # suspended in 2018
     assert out["visa"].tolist()[1:] == [0.0, 0.0, 0.0]  # never granted

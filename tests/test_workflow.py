@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,6 +85,24 @@ def test_html_embeds_its_figure(built):
     assert 'lang="tr-TR"' in html and "Şekil 1:" in html
 
 
+def test_pdfs_carry_tables_indices_and_model_numbers(built):
+    en = pdf_text(built / "manuscript/build/en/paper.pdf")
+    tr = pdf_text(built / "manuscript/build/tr/paper.pdf")
+    assert "Table 1" in en and "Tablo 1" in tr
+    assert "Negative binomial" in en and "Negatif binom" in tr
+    assert "Legislation (de jure)" in en and "Mevzuat (de jure)" in tr
+    # the Statement's level change, formatted per language (e.g. 0.024 / 0,024)
+    assert re.search(r"incidence-rate ratio 0\.\d{3}", en)
+    assert re.search(r"olay\s+oranı\s+0,\d{3}", tr)
+
+
+def test_checks_pass_and_are_recorded(built):
+    claims = json.loads((built / "results/checks/claims.json").read_text(encoding="utf-8"))
+    assert claims["claims"] and all(claim["holds"] for claim in claims["claims"])
+    parity = json.loads((built / "results/checks/parity.json").read_text(encoding="utf-8"))
+    assert parity["identical_skeletons"] is True
+
+
 def test_provenance_is_recorded_for_each_source(built):
     records = sorted((built / "data/raw/sources").glob("*.provenance.json"))
     assert len(records) == 9
@@ -116,3 +136,37 @@ def test_missing_placeholder_fails_the_build_and_names_it(built, mirror):
         assert "placeholder '{{no_such_number}}' has no value" in run.stderr
     finally:
         source.write_text(original, encoding="utf-8")
+
+
+def test_a_flipped_claim_stops_the_documents_and_quotes_the_claim(built, mirror):
+    claims = built / "manuscript/claims.yaml"
+    original = claims.read_text(encoding="utf-8")
+    claims.write_text(
+        original.replace("check: its_statement_irr_high < 1", "check: its_statement_irr_high > 1"),
+        encoding="utf-8",
+    )
+    try:
+        run = snakemake(built, "manuscript/build/en/paper.pdf", mirror=mirror)
+        assert run.returncode != 0
+        assert "claim 'statement_cut_crossings' fails" in run.stderr
+        assert "The level of sea crossings fell at the EU–Turkey Statement." in run.stderr
+    finally:
+        claims.write_text(original, encoding="utf-8")
+
+
+def test_parity_drift_and_an_uncited_entry_fail_the_check(built, mirror):
+    source = built / "manuscript/tr/35-hosted.md"
+    bib = built / "manuscript/references.bib"
+    originals = {path: path.read_text(encoding="utf-8") for path in (source, bib)}
+    source.write_text(
+        originals[source].replace("{{syria_peak_count}}", "çok sayıda"), encoding="utf-8"
+    )
+    bib.write_text(originals[bib] + "\n@book{nobody2000,\n  title = {Never Cited}\n}\n", "utf-8")
+    try:
+        run = snakemake(built, "results/checks/parity.json", mirror=mirror)
+        assert run.returncode != 0
+        assert "numbers: in en but not in tr: syria_peak_count" in run.stderr
+        assert "bibliography entries cited nowhere: nobody2000" in run.stderr
+    finally:
+        for path, text in originals.items():
+            path.write_text(text, encoding="utf-8")

@@ -18,3 +18,19 @@ rule acquire_source:
         "logs/acquire/{source}.log",
     script:
         "../scripts/acquire.py"
+
+
+rule source_numbers:
+    input:
+        provenance=expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
+        code=code(),
+    output:
+        numbers="results/numbers/sources.json",
+    params:
+        releases={name: entry["release"] for name, entry in config["sources"].items()},
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/acquire/source_numbers.log",
+    script:
+        "../scripts/source_numbers.py"

@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from glob import glob
+from pathlib import Path
 
 import pypandoc
 
@@ -17,10 +18,12 @@ sys.path.insert(0, workflow.basedir)
 
 
 def _last_commit_time() -> str:
-    """Seconds since the epoch of the last commit: the build's only notion of 'now'."""
+    """Seconds since the epoch of the last commit that changed the paper: the build's only
+    notion of 'now'. Commits touching only reproducibility/ (the checksum manifest) do not
+    count, or recording the manifest would change the dates inside the documents."""
     try:
         return subprocess.run(
-            ["git", "log", "-1", "--format=%ct"],
+            ["git", "log", "-1", "--format=%ct", "--", ".", ":(exclude)reproducibility"],
             cwd=workflow.basedir,
             capture_output=True,
             text=True,
@@ -57,6 +60,26 @@ def code(*modules):
     return [f"analysis/{name}.py" for name in sorted({"atomic", "jobs", *modules})]
 
 
+def expand_sources(languages):
+    """Every section file of the given languages' texts, each language in name order."""
+    return [path for lang in languages for path in sorted(glob(f"manuscript/{lang}/*.md"))]
+
+
 def manuscript_sources(wildcards):
     """A language's text: its section files in name order (input function of the render rule)."""
-    return sorted(glob(f"manuscript/{wildcards.lang}/*.md"))
+    return expand_sources([wildcards.lang])
+
+
+def products():
+    """Every file the workflow makes, wildcard rules expanded (call after every include)."""
+    files = expand("data/raw/sources/{source}.rda", source=SOURCES)
+    files += expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS)
+    files += expand(
+        "manuscript/build/{lang}/paper.{ext}",
+        lang=LANGUAGES,
+        ext=["md", "typ", *DOCUMENT_FORMATS],
+    )
+    for defined in workflow.rules:
+        if defined.name not in ("all", "provenance") and not defined.has_wildcards():
+            files += [str(path) for path in defined.output]
+    return sorted(set(files))

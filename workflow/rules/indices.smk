@@ -41,18 +41,21 @@ rule figure_indices:
     input:
         annual="data/processed/harmonisation_indices.csv",
         by_group="data/processed/legislative_index_by_group.csv",
+        sensitivity="data/processed/legislative_index_sensitivity.csv",
         events="data/raw/policy/events.csv",
         events_schema="workflow/schemas/tables/events.yaml",
         labels="manuscript/labels.yaml",
-        code=code("figures", "localise", "coding", "validate"),
+        code=code("figures", "localise", "coding", "validate", "tables"),
     output:
         indices_svg=expand("results/figures/{lang}/indices.svg", lang=LANGUAGES),
         indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),
         heatmap_svg=expand("results/figures/{lang}/alignment_heatmap.svg", lang=LANGUAGES),
         heatmap_png=expand("results/figures/{lang}/alignment_heatmap.png", lang=LANGUAGES),
+        table=expand("results/tables/{lang}/indices.md", lang=LANGUAGES),
     params:
         languages=LANGUAGES,
         events_marked=config["indices"]["events_marked"],
+        key_years=config["indices"]["key_years"],
     conda:
         "../../environment.yml"
     log:

@@ -5,11 +5,24 @@
 # Python start per language.
 
 # Every results file whose numbers the text may quote.
-NUMBERS = ["results/numbers/hosted.json", "results/numbers/models.json"]
+NUMBERS = [
+    "results/numbers/sources.json",
+    "results/numbers/hosted.json",
+    "results/numbers/indices.json",
+    "results/numbers/models.json",
+    "results/numbers/dejure.json",
+]
 # Figures each language's text shows (results/figures/<lang>/<name>.{svg,png}).
-FIGURES = ["unhcr_hosted", "its_counterfactual", "its_specifications", "event_study"]
+FIGURES = [
+    "unhcr_hosted",
+    "indices",
+    "alignment_heatmap",
+    "its_counterfactual",
+    "its_specifications",
+    "event_study",
+]
 # Generated tables each language's text includes (results/tables/<lang>/<name>.md).
-TABLES = ["its", "did"]
+TABLES = ["indices", "its", "did"]
 PANDOC_DEFAULTS = {
     kind: ["manuscript/defaults/common.yaml", f"manuscript/defaults/{kind}.yaml"]
     for kind in ("html", "docx", "typst")
@@ -23,6 +36,9 @@ rule render_paper:
         svg=figure_files("svg"),
         png=figure_files("png"),
         tables=table_files,
+        claims="manuscript/claims.yaml",
+        # Only a text whose claims the results support is rendered.
+        claims_checked="results/checks/claims.json",
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
         templates=["manuscript/templates/paper.css", "manuscript/templates/header.typ"],
         bibliography="manuscript/references.bib",

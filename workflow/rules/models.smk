@@ -64,3 +64,20 @@ rule figure_models:
         "logs/figures/models.log",
     script:
         "../scripts/figure_models.py"
+
+
+rule dejure_model:
+    input:
+        annual="data/processed/harmonisation_indices.csv",
+        code=code("models"),
+    output:
+        dejure="results/models/dejure.json",
+        numbers="results/numbers/dejure.json",
+    params:
+        hac_lags=config["models"]["dejure"]["hac_lags"],
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/results/dejure_model.log",
+    script:
+        "../scripts/dejure.py"

@@ -11,7 +11,9 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 def main() -> None:
     spec = snakemake.params.hosted
     population = read_processed(snakemake.input.population, "unhcr_population")
-    hosted = hosted_by_origin(population, spec["asylum_iso"], spec["first_year"], spec["last_year"])
+    # An earlier release ends earlier: the series stops at the release's last year.
+    last_year = min(spec["last_year"], int(population["year"].max()))
+    hosted = hosted_by_origin(population, spec["asylum_iso"], spec["first_year"], last_year)
     grouped = group_minor_origins(hosted, top_origins(hosted, spec["top_origins"]))
     write_csv(grouped, snakemake.output.table)
     write_json(hosted_numbers(hosted, population, spec["asylum_iso"]), snakemake.output.numbers)

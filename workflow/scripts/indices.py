@@ -4,10 +4,13 @@ from pathlib import Path
 
 from analysis.atomic import write_json
 from analysis.harmonisation import (
+    benchmark_numbers,
+    coding_numbers,
     event_numbers,
     harmonisation_indices,
     index_numbers,
     load_coded_inputs,
+    specification_numbers,
 )
 from analysis.io import read_processed, write_csv
 from analysis.jobs import run_logged
@@ -29,7 +32,13 @@ def main() -> None:
     results = harmonisation_indices(tables, monthly, spec)
     for name, frame in results.items():
         write_csv(frame, snakemake.output[name])
-    numbers = index_numbers(results, spec["key_years"]) | event_numbers(tables["events"])
+    numbers = (
+        index_numbers(results, spec["key_years"])
+        | coding_numbers(tables["alignment"])
+        | specification_numbers(spec)
+        | benchmark_numbers(tables["visa_benchmarks"])
+        | event_numbers(tables["events"])
+    )
     write_json(numbers, snakemake.output.numbers)
 
 

@@ -3,7 +3,14 @@
 from analysis.atomic import write_json
 from analysis.io import read_processed, write_csv
 from analysis.jobs import run_logged
-from analysis.models import check_results, did_numbers, fit_did, fit_its, its_numbers
+from analysis.models import (
+    check_results,
+    convention_numbers,
+    did_numbers,
+    fit_did,
+    fit_its,
+    its_numbers,
+)
 from analysis.series import eu_applicants_panel, monthly_detections
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -24,7 +31,8 @@ def main() -> None:
     write_json(check_results(did, "did"), snakemake.output.did)
     write_csv(paths.round(6), snakemake.output.its_paths)
     iso2 = dict(zip(with_iso2["iso3"], with_iso2["iso2"], strict=True))
-    write_json(its_numbers(its) | did_numbers(did, iso2), snakemake.output.numbers)
+    numbers = its_numbers(its) | did_numbers(did, iso2) | convention_numbers()
+    write_json(numbers, snakemake.output.numbers)
 
 
 run_logged(snakemake.log[0], main)

@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+import yaml
+
 from analysis.atomic import read_json, write_text
 from analysis.jobs import run_logged
 from analysis.manuscript import merge_numbers, resolve_sources
@@ -23,6 +25,7 @@ def main() -> None:
         snakemake.wildcards.lang,
         snakemake.params.figure_prefix,
         tables=tables,
+        claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
     )
     write_text(text, snakemake.output.markdown)
     out = snakemake.output

@@ -1,0 +1,73 @@
+"""Report what changed in the paper between two states of its inputs.
+
+    # a data update: the current pins against an earlier release (config overlay)
+    python reproducibility/report_changes.py --base-configfile config/releases/unhcr-2024.12.0.yaml
+    # any two commits (CI: the previous commit against this one)
+    python reproducibility/report_changes.py --base HEAD~1
+    # two snapshots already built (results/snapshot.json of each)
+    python reproducibility/report_changes.py --old OLD.json --new NEW.json
+
+Each state is built in a clean clone (only up to results/snapshot.json: every
+number as each language prints it, and every claim's truth). The report lists
+every number whose printed value changed (old → new, in English and Turkish)
+and every claim whose truth changed, as Markdown (stdout, or --output).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis.changes import compare, report_markdown  # noqa: E402
+from analysis.reproducibility import clone_and_build  # noqa: E402
+
+SNAPSHOT = "results/snapshot.json"
+
+
+def built_snapshot(ref: str | None, configfile: str | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="paper-changes-") as scratch:
+        extra = ["--configfile", configfile] if configfile else []
+        clone = clone_and_build(ROOT, Path(scratch), [SNAPSHOT], ref=ref, snakemake_args=extra)
+        return json.loads((clone / SNAPSHOT).read_text(encoding="utf-8"))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--base", help="git ref of the old state (default: HEAD)")
+    parser.add_argument("--base-configfile", help="config overlay of the old state")
+    parser.add_argument("--old", type=Path, help="snapshot of the old state")
+    parser.add_argument("--new", type=Path, help="snapshot of the new state")
+    parser.add_argument("--output", type=Path, help="write the report here")
+    parser.add_argument("--json", type=Path, help="also write the differences as JSON")
+    args = parser.parse_args()
+    if args.old and args.new:
+        old = json.loads(args.old.read_text(encoding="utf-8"))
+        new = json.loads(args.new.read_text(encoding="utf-8"))
+        title = f"Changes from {args.old} to {args.new}"
+    else:
+        try:
+            old = built_snapshot(args.base, args.base_configfile)
+            new = built_snapshot(None, None)
+        except RuntimeError as error:
+            sys.exit(str(error))
+        base = args.base_configfile or args.base or "HEAD"
+        title = f"What changed in the paper: {base} → HEAD"
+    diff = compare(old, new)
+    report = report_markdown(diff, title)
+    if args.output:
+        args.output.write_text(report, encoding="utf-8")
+    else:
+        sys.stdout.write(report)
+    if args.json:
+        args.json.write_text(json.dumps(diff, indent=2, ensure_ascii=False) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""The releases of the pinned sources, as text numbers the manuscript can quote."""
+
+from analysis.atomic import read_json, write_json
+from analysis.jobs import run_logged
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    releases = snakemake.params.releases
+    numbers = {}
+    for path in snakemake.input.provenance:
+        record = read_json(path)
+        numbers[f"release_{record['source']}"] = {
+            "value": releases[record["source"]],
+            "kind": "text",
+            "description": f"Release of {record['source']} ({record['url']}, "
+            f"sha256 {record['sha256'][:12]}…).",
+        }
+    write_json(numbers, snakemake.output.numbers)
+
+
+run_logged(snakemake.log[0], main)
