@@ -9,6 +9,8 @@ rule check_claims:
         code=code("claims"),
     output:
         report="results/checks/claims.json",
+    # Seconds of work that should not wait behind the documents.
+    priority: 10
     conda:
         "../../environment.yml"
     log:
@@ -26,6 +28,8 @@ rule check_parity:
         report="results/checks/parity.json",
     params:
         languages=LANGUAGES,
+    # Seconds of work that should not wait behind the documents.
+    priority: 10
     conda:
         "../../environment.yml"
     log:

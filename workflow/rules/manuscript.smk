@@ -24,8 +24,11 @@ FIGURES = [
 # Generated tables each language's text includes (results/tables/<lang>/<name>.md).
 TABLES = ["indices", "its", "did"]
 PANDOC_DEFAULTS = {
-    kind: ["manuscript/defaults/common.yaml", f"manuscript/defaults/{kind}.yaml"]
-    for kind in ("html", "docx", "typst")
+    "citeproc": ["manuscript/defaults/citeproc.yaml"],
+    **{
+        kind: ["manuscript/defaults/common.yaml", f"manuscript/defaults/{kind}.yaml"]
+        for kind in ("html", "docx", "typst")
+    },
 }
 
 
@@ -40,7 +43,11 @@ rule render_paper:
         # Only a text whose claims the results support is rendered.
         claims_checked="results/checks/claims.json",
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
-        templates=["manuscript/templates/paper.css", "manuscript/templates/header.typ"],
+        templates=[
+            "manuscript/templates/paper.css",
+            "manuscript/templates/header.typ",
+            "manuscript/filters/png-images.lua",
+        ],
         bibliography="manuscript/references.bib",
         code=code("manuscript", "localise", "render"),
     output:

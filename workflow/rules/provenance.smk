@@ -1,28 +1,31 @@
 # Stage 7: the provenance manifest of every output (rule, script, input checksums,
-# package versions, git commit). Included last, so that every rule's outputs are known.
+# package versions, git commit), written when a run succeeds. It is not a job:
+# it reads Snakemake's own records of the run, and costs no process or scheduling
+# step on the path of a text edit. Included last, so that every rule is known.
+
+PROVENANCE = "results/provenance.json"
+SCRIPTS = {
+    # Scripts are named relative to their rule file; the manifest names them from the root.
+    defined.name: os.path.normpath(os.path.join("workflow/rules", defined.script))
+    for defined in workflow.rules
+    if defined.script
+}
+PACKAGES = [
+    "snakemake", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib",
+    "pyreadr", "babel", "pypandoc-binary", "typst", "jsonschema", "pyyaml",
+]
 
 
-rule provenance:
-    input:
-        products=products(),
-        code=code("provenance"),
-    output:
-        manifest="results/provenance.json",
-    params:
-        # Scripts are named relative to their rule file; the manifest names them from the root.
-        scripts={
-            defined.name: os.path.normpath(os.path.join("workflow/rules", defined.script))
-            for defined in workflow.rules
-            if defined.script
-        },
-        packages=[
-            "snakemake", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib",
-            "pyreadr", "babel", "pypandoc-binary", "typst", "jsonschema", "pyyaml",
-        ],
-        pandoc_version=pypandoc.get_pandoc_version(),
-    conda:
-        "../../environment.yml"
-    log:
-        "logs/provenance.log",
-    script:
-        "../scripts/provenance.py"
+onsuccess:
+    import threading
+
+    from analysis.provenance import write_provenance
+
+    write_provenance(
+        PROVENANCE, products(), SCRIPTS, PACKAGES, pypandoc.get_pandoc_version()
+    )
+    # The scheduler's rate limiter leaves a one-second timer armed, and the process
+    # waits for it before exiting; with every job done there is nothing left to schedule.
+    for thread in threading.enumerate():
+        if isinstance(thread, threading.Timer):
+            thread.cancel()

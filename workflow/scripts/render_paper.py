@@ -1,5 +1,6 @@
 """Resolve one language's manuscript (its section files) and render it to PDF, HTML and DOCX."""
 
+import logging
 import os
 from pathlib import Path
 
@@ -29,7 +30,7 @@ def main() -> None:
     )
     write_text(text, snakemake.output.markdown)
     out = snakemake.output
-    render_all(
+    warnings = render_all(
         snakemake.params.pandoc,
         Path(out.markdown),
         defaults=snakemake.params.defaults,
@@ -41,6 +42,8 @@ def main() -> None:
         },
         timestamp=int(os.environ["SOURCE_DATE_EPOCH"]),
     )
+    for warning in warnings:
+        logging.warning("typst: %s", warning)
 
 
 run_logged(snakemake.log[0], main)
