@@ -33,7 +33,6 @@ rule all:
         expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
         expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS),
         "results/checks/parity.json",
-        "results/provenance.json",
         "results/snapshot.json",
         expand(
             "manuscript/build/{lang}/paper.{ext}",
