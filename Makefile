@@ -42,10 +42,15 @@ verify: env
 manifest: env
 	$(BIN)/python reproducibility/verify.py --write
 
-# Re-resolve the lock from requirements/requirements.in (needs uv; online).
+# Re-resolve the lock from requirements/requirements.in (online). uv keeps the pins
+# already in lock.txt unless requirements.in asks otherwise; it runs from a
+# throwaway venv, so it is not part of the paper's environment.
 lock:
-	$(PYTHON) -m uv pip compile --generate-hashes --python-version 3.11 \
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
+	.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
 		requirements/requirements.in -o requirements/lock.txt
+	rm -rf .lock-venv
 
 clean:
 	rm -rf data/processed results manuscript/build logs .snakemake

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 from tests.conftest import ROOT
 
@@ -46,3 +47,17 @@ def test_lock_pins_every_direct_requirement_with_hashes():
     for requirement in filter(None, direct):
         name, version = requirement.split("==")
         assert f"{name}=={version} \\\n    --hash=sha256:" in lock, requirement
+
+
+def test_ci_workflow_is_actionlint_clean():
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows, "no hosted CI workflow"
+    actionlint = Path(sys.executable).parent / "actionlint"
+    run = subprocess.run(
+        [str(actionlint), *map(str, workflows)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
