@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env test lint bench verify manifest lock clean
+.PHONY: paper env test lint bench verify manifest report changes lock clean
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -41,6 +41,15 @@ verify: env
 
 manifest: env
 	$(BIN)/python reproducibility/verify.py --write
+
+# Snakemake's self-contained report: the workflow, every figure and table with its caption.
+report: paper
+	$(BIN)/snakemake --report manuscript/build/report.html
+
+# What changed in the paper since BASE (a git ref; default the previous commit).
+BASE ?= HEAD~1
+changes: env
+	$(BIN)/python reproducibility/report_changes.py --base $(BASE)
 
 # Re-resolve the lock from requirements/requirements.in (online). uv keeps the pins
 # already in lock.txt unless requirements.in asks otherwise; it runs from a

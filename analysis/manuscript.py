@@ -126,6 +126,7 @@ class _Resolver:
     numbers: dict[str, Number]
     tables: dict[str, str]
     claims: set[str]
+    provenance: dict[str, str]
     targets: dict[tuple[str, str], str]
     lang: str
     figure_prefix: str
@@ -160,13 +161,19 @@ class _Resolver:
         names = REFERENCE_NAMES[self.lang]
         if found := FIGURE_DEF.match(line):
             label = f"{names['fig']} {self.targets[('fig', found.group('id'))]}"
+            source = FIGURE_SOURCE.search(f"]({found.group('src')})")
+            origin = self.provenance.get(source.group(1)) if source else None
+            extra = f' provenance="{origin}"' if origin else ""
             return (
                 f"![{label}: {found.group('caption')}]({found.group('src')})"
-                f"{{{found.group('attrs')}}}"
+                f"{{{found.group('attrs')}{extra}}}"
             )
         if found := TABLE_DEF.match(line):
-            label = f"{names['tbl']} {self.targets[('tbl', found.group('id'))]}"
-            return f": {label}: {found.group('caption')} {{#tbl:{found.group('id')}}}"
+            ident = found.group("id")
+            label = f"{names['tbl']} {self.targets[('tbl', ident)]}"
+            origin = self.provenance.get(f"tbl:{ident}")
+            extra = f' provenance="{origin}"' if origin else ""
+            return f": {label}: {found.group('caption')} {{#tbl:{ident}{extra}}}"
         return line
 
     def table(self, match: re.Match, where: str) -> str:
@@ -199,6 +206,7 @@ def resolve(
     source_name: str = "manuscript",
     tables: dict[str, str] | None = None,
     claims: set[str] | None = None,
+    provenance: dict[str, str] | None = None,
 ) -> str:
     """Return Pandoc Markdown with every placeholder, figure path and reference resolved.
 
@@ -207,7 +215,9 @@ def resolve(
     ``--default-image-extension``. ``tables`` maps a table name to the language's
     Markdown table, which replaces a line ``{{table:name}}``.
     """
-    return resolve_sources([(source_name, text)], numbers, lang, figure_prefix, tables, claims)
+    return resolve_sources(
+        [(source_name, text)], numbers, lang, figure_prefix, tables, claims, provenance
+    )
 
 
 def resolve_sources(
@@ -217,12 +227,15 @@ def resolve_sources(
     figure_prefix: str,
     tables: dict[str, str] | None = None,
     claims: set[str] | None = None,
+    provenance: dict[str, str] | None = None,
 ) -> str:
     """Resolve a paper written in several files (``(name, text)`` in reading order) as one.
 
     Figures, tables and sections are numbered across all files; every problem
     names its own file and line. ``claims`` are the claim ids a ``{{claim:id}}``
-    marker may name (the marker itself renders as nothing).
+    marker may name (the marker itself renders as nothing). ``provenance`` maps a
+    figure name, or ``tbl:<id>``, to ``rule|script|inputs``, which becomes the
+    figure's or table's ``provenance`` attribute (shown by the HTML filter).
     """
     located = [
         (f"{name}:{number}", line)
@@ -231,7 +244,14 @@ def resolve_sources(
     ]
     lines = [line for _, line in located]
     resolver = _Resolver(
-        numbers, tables or {}, claims or set(), number_targets(lines), lang, figure_prefix, []
+        numbers,
+        tables or {},
+        claims or set(),
+        provenance or {},
+        number_targets(lines),
+        lang,
+        figure_prefix,
+        [],
     )
     out = [resolver.line(line, where) for where, line in located]
     if resolver.problems:

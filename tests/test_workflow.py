@@ -83,6 +83,10 @@ def test_html_embeds_its_figure(built):
     html = (built / "manuscript/build/tr/paper.html").read_text(encoding="utf-8")
     assert "<svg" in html or "data:image/svg+xml" in html
     assert 'lang="tr-TR"' in html and "Şekil 1:" in html
+    # each figure and table links to the rule, script and inputs that made it
+    assert html.count('class="provenance"') == 9
+    assert 'href="../../../workflow/scripts/figure_models.py"' in html
+    assert "Üreten kural" in html
 
 
 def test_pdfs_carry_tables_indices_and_model_numbers(built):

@@ -6,6 +6,7 @@ from glob import glob
 from pathlib import Path
 
 import pypandoc
+from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
 LANGUAGES = config["languages"]
 DOCUMENT_FORMATS = ["pdf", "html", "docx"]
@@ -83,3 +84,29 @@ def products():
         if defined.name != "all" and not defined.has_wildcards():
             files += [str(path) for path in defined.output]
     return sorted(set(files))
+
+
+def reported(pattern, name, category):
+    """One figure's or table's files per language, flagged for `snakemake --report`
+    with the caption in workflow/report/<name>.rst."""
+    return [
+        report_flag(
+            path, caption=f"../report/{name}.rst", category=category, labels={"language": lang}
+        )
+        for lang, path in zip(LANGUAGES, expand(pattern, lang=LANGUAGES))
+    ]
+
+
+def made_by(path):
+    """'rule|script|input,input,…' of the rule that writes ``path`` (its data inputs, not
+    its code), for the HTML paper's link from a figure or table to where it came from."""
+    for defined in workflow.rules:
+        if path in [str(output) for output in defined.output]:
+            script = os.path.normpath(os.path.join("workflow/rules", defined.script or ""))
+            inputs = [
+                str(item)
+                for item in defined.input
+                if isinstance(item, str) and not str(item).startswith("analysis/")
+            ]
+            return "|".join([defined.name, script, ",".join(inputs)])
+    raise ValueError(f"no rule writes {path}")

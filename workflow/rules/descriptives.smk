@@ -25,7 +25,7 @@ rule figure_hosted:
         labels="manuscript/labels.yaml",
         code=code("figures", "localise", "descriptives", "io", "validate"),
     output:
-        svg=expand("results/figures/{lang}/unhcr_hosted.svg", lang=LANGUAGES),
+        svg=reported("results/figures/{lang}/unhcr_hosted.svg", "unhcr_hosted", "Figures"),
         png=expand("results/figures/{lang}/unhcr_hosted.png", lang=LANGUAGES),
     params:
         languages=LANGUAGES,

@@ -47,11 +47,13 @@ rule figure_indices:
         labels="manuscript/labels.yaml",
         code=code("figures", "localise", "coding", "validate", "tables"),
     output:
-        indices_svg=expand("results/figures/{lang}/indices.svg", lang=LANGUAGES),
+        indices_svg=reported("results/figures/{lang}/indices.svg", "indices", "Figures"),
         indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),
-        heatmap_svg=expand("results/figures/{lang}/alignment_heatmap.svg", lang=LANGUAGES),
+        heatmap_svg=reported(
+            "results/figures/{lang}/alignment_heatmap.svg", "alignment_heatmap", "Figures"
+        ),
         heatmap_png=expand("results/figures/{lang}/alignment_heatmap.png", lang=LANGUAGES),
-        table=expand("results/tables/{lang}/indices.md", lang=LANGUAGES),
+        table=reported("results/tables/{lang}/indices.md", "table_indices", "Tables"),
     params:
         languages=LANGUAGES,
         events_marked=config["indices"]["events_marked"],

@@ -47,6 +47,7 @@ rule render_paper:
             "manuscript/templates/paper.css",
             "manuscript/templates/header.typ",
             "manuscript/filters/png-images.lua",
+            "manuscript/filters/html-provenance.lua",
         ],
         bibliography="manuscript/references.bib",
         code=code("manuscript", "localise", "render"),
@@ -58,6 +59,11 @@ rule render_paper:
         pdf="manuscript/build/{lang}/paper.pdf",
     params:
         figure_prefix="results/figures/{lang}",
+        # Where each figure and table came from (the English files stand for both languages).
+        provenance={
+            **{name: made_by(f"results/figures/en/{name}.svg") for name in FIGURES},
+            **{f"tbl:{name}": made_by(f"results/tables/en/{name}.md") for name in TABLES},
+        },
         pandoc=PANDOC,
         defaults=PANDOC_DEFAULTS,
     wildcard_constraints:

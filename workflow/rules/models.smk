@@ -29,8 +29,8 @@ rule model_tables:
         labels="manuscript/labels.yaml",
         code=code("tables", "localise"),
     output:
-        its=expand("results/tables/{lang}/its.md", lang=LANGUAGES),
-        did=expand("results/tables/{lang}/did.md", lang=LANGUAGES),
+        its=reported("results/tables/{lang}/its.md", "table_its", "Tables"),
+        did=reported("results/tables/{lang}/did.md", "table_did", "Tables"),
     params:
         languages=LANGUAGES,
     conda:
@@ -49,11 +49,15 @@ rule figure_models:
         labels="manuscript/labels.yaml",
         code=code("figures", "localise", "models"),
     output:
-        its_svg=expand("results/figures/{lang}/its_counterfactual.svg", lang=LANGUAGES),
+        its_svg=reported(
+            "results/figures/{lang}/its_counterfactual.svg", "its_counterfactual", "Figures"
+        ),
         its_png=expand("results/figures/{lang}/its_counterfactual.png", lang=LANGUAGES),
-        event_svg=expand("results/figures/{lang}/event_study.svg", lang=LANGUAGES),
+        event_svg=reported("results/figures/{lang}/event_study.svg", "event_study", "Figures"),
         event_png=expand("results/figures/{lang}/event_study.png", lang=LANGUAGES),
-        specifications_svg=expand("results/figures/{lang}/its_specifications.svg", lang=LANGUAGES),
+        specifications_svg=reported(
+            "results/figures/{lang}/its_specifications.svg", "its_specifications", "Figures"
+        ),
         specifications_png=expand("results/figures/{lang}/its_specifications.png", lang=LANGUAGES),
     params:
         languages=LANGUAGES,

@@ -27,6 +27,7 @@ def main() -> None:
         snakemake.params.figure_prefix,
         tables=tables,
         claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
+        provenance=snakemake.params.provenance,
     )
     write_text(text, snakemake.output.markdown)
     out = snakemake.output

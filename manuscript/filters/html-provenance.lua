@@ -1,0 +1,59 @@
+-- HTML only: under each figure and table, a line of links to the rule, script and
+-- inputs that made it (the resolver's `provenance` attribute: "rule|script|inputs").
+-- Paths are relative to the repository root; the HTML lives in manuscript/build/<lang>/.
+local root = "../../../"
+local words = {
+  en = { made = "Made by rule", script = "script", from = "from" },
+  tr = { made = "Üreten kural", script = "betik", from = "girdiler" },
+}
+
+local function language(meta)
+  local lang = pandoc.utils.stringify(meta.lang or "en")
+  return words[lang:sub(1, 2)] or words.en
+end
+
+local w = words.en
+
+local function link(path)
+  return pandoc.Link(pandoc.Code(path), root .. path)
+end
+
+local function note(value)
+  local rule, script, inputs = value:match("^([^|]*)|([^|]*)|(.*)$")
+  if not rule then return nil end
+  local content = { pandoc.Str(w.made .. " "), pandoc.Code(rule), pandoc.Str(" ("),
+                    pandoc.Str(w.script .. " "), link(script), pandoc.Str(")") }
+  local first = true
+  for path in inputs:gmatch("[^,]+") do
+    table.insert(content, pandoc.Str(first and ("; " .. w.from .. " ") or ", "))
+    table.insert(content, link(path))
+    first = false
+  end
+  table.insert(content, pandoc.Str("."))
+  return pandoc.Div({ pandoc.Para(content) }, pandoc.Attr("", { "provenance" }))
+end
+
+local function take(attr)
+  local value = attr.attributes["provenance"]
+  attr.attributes["provenance"] = nil
+  return value
+end
+
+function Pandoc(doc)
+  w = language(doc.meta)
+  doc.blocks = doc.blocks:walk({
+    Figure = function(figure)
+      local value
+      figure = figure:walk({ Image = function(image)
+        value = value or take(image.attr)
+        return image
+      end })
+      if value then return { figure, note(value) } end
+    end,
+    Table = function(tbl)
+      local value = take(tbl.attr)
+      if value then return { tbl, note(value) } end
+    end,
+  })
+  return doc
+end
