@@ -174,3 +174,26 @@ def test_parity_drift_and_an_uncited_entry_fail_the_check(built, mirror):
     finally:
         for path, text in originals.items():
             path.write_text(text, encoding="utf-8")
+
+
+def test_a_failed_run_keeps_the_earlier_good_outputs(built, mirror):
+    """A pin moved to a checksum the file does not have: the build stops, says which
+    file and both hashes, and the verified source and the documents stay as they were."""
+    config = built / "config/config.yaml"
+    kept = ["data/raw/sources/frontex.rda", "manuscript/build/en/paper.pdf"]
+    before = {name: (built / name).read_bytes() for name in kept}
+    original = config.read_text(encoding="utf-8")
+    pinned = "a4fc9a3a1e13f61ba8f65553a8d517aab9378592a904a6ee3473b8e7814e35e1"
+    assert pinned in original
+    config.write_text(original.replace(pinned, "ab" * 32), encoding="utf-8")
+    try:
+        run = snakemake(built, mirror=mirror)
+        assert run.returncode != 0
+        assert "frontex: checksum mismatch for iom-gdidata/frontex.rda" in run.stderr
+        assert f"expected sha256 {'ab' * 32}" in run.stderr
+        assert f"actual   sha256 {pinned}" in run.stderr
+        for name, content in before.items():
+            assert (built / name).read_bytes() == content, name
+    finally:
+        config.write_text(original, encoding="utf-8")
+    assert snakemake(built, mirror=mirror).returncode == 0

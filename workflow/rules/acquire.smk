@@ -2,11 +2,13 @@
 
 
 rule acquire_source:
+    # update(): Snakemake must not delete a verified source before the job runs; the
+    # job replaces it atomically or, on failure, leaves it as it was (see the profile).
     input:
         code=code("acquire"),
     output:
-        data="data/raw/sources/{source}.rda",
-        provenance="data/raw/sources/{source}.provenance.json",
+        data=update("data/raw/sources/{source}.rda"),
+        provenance=update("data/raw/sources/{source}.provenance.json"),
     params:
         # The pin is a parameter, so moving it (a data update) reruns the job.
         pin=lambda wildcards: config["sources"][wildcards.source],

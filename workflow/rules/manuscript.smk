@@ -52,11 +52,12 @@ rule render_paper:
         bibliography="manuscript/references.bib",
         code=code("manuscript", "localise", "render"),
     output:
-        markdown="manuscript/build/{lang}/paper.md",
-        typst="manuscript/build/{lang}/paper.typ",
-        html="manuscript/build/{lang}/paper.html",
-        docx="manuscript/build/{lang}/paper.docx",
-        pdf="manuscript/build/{lang}/paper.pdf",
+        # Kept if rendering fails: the last good documents stay (see acquire.smk).
+        markdown=update("manuscript/build/{lang}/paper.md"),
+        typst=update("manuscript/build/{lang}/paper.typ"),
+        html=update("manuscript/build/{lang}/paper.html"),
+        docx=update("manuscript/build/{lang}/paper.docx"),
+        pdf=update("manuscript/build/{lang}/paper.pdf"),
     params:
         figure_prefix="results/figures/{lang}",
         # Where each figure and table came from (the English files stand for both languages).
