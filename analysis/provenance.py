@@ -12,22 +12,12 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
 import json
 import subprocess
 from importlib import metadata
 from pathlib import Path
 
-CHUNK = 1 << 20
-
-
-def sha256_of(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(CHUNK), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
+from analysis.acquire import sha256_of
 
 def snakemake_record(path: str, metadata_dir: Path) -> dict:
     """Snakemake's record of the job that wrote ``path`` (empty if it has none)."""

@@ -15,7 +15,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from analysis.provenance import sha256_of
+from analysis.acquire import sha256_of
 
 OUTPUT_DIRS = ("data/raw/sources", "data/processed", "results", "manuscript/build")
 EXCLUDED_SUFFIXES = (".provenance.json",)
