@@ -19,6 +19,7 @@ from pathlib import Path
 
 from analysis.acquire import sha256_of
 
+
 def snakemake_record(path: str, metadata_dir: Path) -> dict:
     """Snakemake's record of the job that wrote ``path`` (empty if it has none)."""
     name = base64.urlsafe_b64encode(path.encode()).decode()
