@@ -10,15 +10,11 @@ claim whose truth changed. Standard library and Babel only.
 from __future__ import annotations
 
 from analysis.claims import ClaimError, evaluate, parse_claims
-from analysis.manuscript import Number
+from analysis.manuscript import Number, numeric_values
 
 
 def snapshot(numbers: dict[str, Number], claim_entries: dict, languages: list[str]) -> dict:
-    values = {
-        name: number.value
-        for name, number in numbers.items()
-        if isinstance(number.value, (int, float)) and not isinstance(number.value, bool)
-    }
+    values = numeric_values(numbers)
     claims = {}
     for claim in parse_claims(claim_entries):
         try:

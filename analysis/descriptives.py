@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from analysis.manuscript import number_entry
+
 HOSTED = ["refugees", "asylum_seekers"]
 OTHER = "OTHER"
 
@@ -81,9 +83,7 @@ def hosted_numbers(
     own = population.query("coa_iso == @asylum_iso").groupby("year")["refugees"].sum()
     share = (own / world).reindex(totals.index)
 
-    def number(value, kind, description, digits=0):
-        return {"value": value, "kind": kind, "digits": digits, "description": description}
-
+    number = number_entry
     return {
         "hosted_first_year": number(first_year, "year", "First year of the hosted series."),
         "hosted_last_year": number(last_year, "year", "Last year of the hosted series."),

@@ -9,6 +9,7 @@ import pandas as pd
 
 from analysis.coding import benchmark_violations, read_alignment, read_table
 from analysis.indices import legislative_index, policy_index, practice_components, practice_index
+from analysis.manuscript import number_entry
 from analysis.validate import ValidationError
 
 INDEX_NAMES = ("legislative", "policy", "practice")
@@ -136,7 +137,7 @@ def coding_numbers(alignment: pd.DataFrame) -> dict[str, dict]:
     counts = alignment["verified"].value_counts()
 
     def count(value: int, description: str) -> dict:
-        return {"value": int(value), "kind": "count", "description": description}
+        return number_entry(int(value), "count", description)
 
     return {
         "coding_rows": count(len(alignment), "Rows (requirement × interval) of the coding."),
@@ -167,10 +168,10 @@ def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dic
     last = int(annual.index.max())
 
     def decimal(value: float, description: str) -> dict:
-        return {"value": float(value), "kind": "decimal", "digits": 2, "description": description}
+        return number_entry(float(value), "decimal", description, 2)
 
     def year(value: int, description: str) -> dict:
-        return {"value": int(value), "kind": "year", "description": description}
+        return number_entry(int(value), "year", description)
 
     numbers: dict[str, dict] = {"index_last_year": year(last, "Last year of the indices.")}
     for name in INDEX_NAMES:
@@ -198,12 +199,12 @@ def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dic
         numbers["smallest_gap"] = decimal(gap.min(), "Smallest legislative − practice gap.")
     for component in ("returns", "resettlement", "funding"):
         values = annual[component].dropna()
-        numbers[f"practice_{component}_max"] = {
-            "value": float(values.max()),
-            "kind": "percent",
-            "digits": 1,
-            "description": f"Highest value of the practice component '{component}'.",
-        }
+        numbers[f"practice_{component}_max"] = number_entry(
+            float(values.max()),
+            "percent",
+            f"Highest value of the practice component '{component}'.",
+            1,
+        )
     groups = results["by_group"]
     for group, value in groups[groups["year"] == last].set_index("group")["index"].items():
         numbers[f"group_index_{group}_last"] = decimal(
@@ -230,16 +231,12 @@ def event_numbers(events: pd.DataFrame) -> dict[str, dict]:
     numbers: dict[str, dict] = {}
     for row in events.sort_values("event_id").itertuples(index=False):
         status = "" if row.verified == "yes" else f" (verification: {row.verified})"
-        numbers[f"event_{row.event_id}"] = {
-            "value": row.date.strftime("%Y-%m-%d"),
-            "kind": "date",
-            "description": f"{row.description_en}{status}",
-        }
-        numbers[f"event_{row.event_id}_year"] = {
-            "value": int(row.date.year),
-            "kind": "year",
-            "description": f"Year: {row.label_en}.",
-        }
+        numbers[f"event_{row.event_id}"] = number_entry(
+            row.date.strftime("%Y-%m-%d"), "date", f"{row.description_en}{status}"
+        )
+        numbers[f"event_{row.event_id}_year"] = number_entry(
+            int(row.date.year), "year", f"Year: {row.label_en}."
+        )
     return numbers
 
 
@@ -248,7 +245,7 @@ def benchmark_numbers(benchmarks: pd.DataFrame) -> dict[str, dict]:
     latest = benchmarks.sort_values("report_date").iloc[-1]
 
     def count(value: int, description: str) -> dict:
-        return {"value": int(value), "kind": "count", "description": description}
+        return number_entry(int(value), "count", description)
 
     return {
         "visa_benchmarks_total": count(latest["benchmarks_total"], "Roadmap benchmarks."),
@@ -256,11 +253,11 @@ def benchmark_numbers(benchmarks: pd.DataFrame) -> dict[str, dict]:
         "visa_benchmarks_outstanding_last": count(
             latest["benchmarks_total"] - latest["benchmarks_met"], "Outstanding, latest report."
         ),
-        "visa_benchmarks_last_report_year": {
-            "value": int(latest["report_date"].year),
-            "kind": "year",
-            "description": "Year of the latest report counting the benchmarks.",
-        },
+        "visa_benchmarks_last_report_year": number_entry(
+            int(latest["report_date"].year),
+            "year",
+            "Year of the latest report counting the benchmarks.",
+        ),
     }
 
 
@@ -269,8 +266,7 @@ def specification_numbers(spec: dict) -> dict[str, dict]:
     credits = spec["sensitivity"]["partial_credit"]
     practice = spec["practice"]
 
-    def number(value, kind: str, description: str, digits: int = 0) -> dict:
-        return {"value": value, "kind": kind, "digits": digits, "description": description}
+    number = number_entry
 
     return {
         "partial_credit": number(spec["partial_credit"], "decimal", "Partial credit.", 2),
@@ -287,3 +283,21 @@ def specification_numbers(spec: dict) -> dict[str, dict]:
             len(practice["weights"]), "count", "Components of the practice index."
         ),
     }
+
+
+def sensitivity_ranges(sensitivity: pd.DataFrame, year: int) -> list[dict]:
+    """The legislative index of ``year`` under each group of sensitivity variants
+    (``credit_weighting``, ``leave_one_out``, ``unverified``): its lowest and highest value."""
+
+    def group(left_out: str) -> str:
+        if not left_out:
+            return "credit_weighting"
+        return "unverified" if left_out == "unverified" else "leave_one_out"
+
+    in_year = sensitivity[sensitivity["year"] == year]
+    return [
+        {"group": name, "low": float(part["index"].min()), "high": float(part["index"].max())}
+        for name, part in in_year.assign(group=in_year["left_out"].fillna("").map(group)).groupby(
+            "group", sort=False
+        )
+    ]

@@ -57,6 +57,20 @@ class Number:
         return format_value(self.value, self.kind, lang, self.digits)
 
 
+def number_entry(value, kind: str, description: str, digits: int = 0) -> dict:
+    """A number as a results file records it for the text: value, kind, digits, description."""
+    return {"value": value, "kind": kind, "digits": digits, "description": description}
+
+
+def numeric_values(numbers: dict[str, Number]) -> dict[str, float]:
+    """The numbers a claim's check can compare (not dates, lists of countries or text)."""
+    return {
+        name: number.value
+        for name, number in numbers.items()
+        if isinstance(number.value, (int, float)) and not isinstance(number.value, bool)
+    }
+
+
 def merge_numbers(named_payloads: dict[str, dict]) -> dict[str, Number]:
     """Merge results files ({file: {name: {value, kind, digits?}}}); a name may appear once."""
     merged: dict[str, Number] = {}

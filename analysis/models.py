@@ -39,6 +39,7 @@ import yaml
 from scipy import stats
 
 from analysis.atomic import plain
+from analysis.manuscript import number_entry
 
 RESULTS_SCHEMA = (
     Path(__file__).resolve().parent.parent
@@ -547,28 +548,28 @@ def fit_dejure(indices: pd.DataFrame, hac_lags: int) -> dict:
 # --------------------------------------------------------------------------- numbers for the text
 
 
-def _number(value, kind: str, description: str, digits: int = 0) -> dict:
-    return {"value": value, "kind": kind, "digits": digits, "description": description}
-
-
 def _ratio_numbers(prefix: str, row: dict, what: str) -> dict[str, dict]:
     """IRR, its interval, the implied percent change and the p-value of one coefficient."""
     return {
-        f"{prefix}_irr": _number(row["ratio"], "decimal", f"{what}: incidence-rate ratio.", 3),
-        f"{prefix}_irr_low": _number(row["ratio_low"], "decimal", f"{what}: 95% CI, lower.", 3),
-        f"{prefix}_irr_high": _number(row["ratio_high"], "decimal", f"{what}: 95% CI, upper.", 3),
-        f"{prefix}_change": _number(
+        f"{prefix}_irr": number_entry(row["ratio"], "decimal", f"{what}: incidence-rate ratio.", 3),
+        f"{prefix}_irr_low": number_entry(
+            row["ratio_low"], "decimal", f"{what}: 95% CI, lower.", 3
+        ),
+        f"{prefix}_irr_high": number_entry(
+            row["ratio_high"], "decimal", f"{what}: 95% CI, upper.", 3
+        ),
+        f"{prefix}_change": number_entry(
             row["ratio"] - 1, "percent", f"{what}: implied change (IRR − 1).", 1
         ),
-        f"{prefix}_p": _number(row["p_value"], "p_value", f"{what}: p-value.", 3),
+        f"{prefix}_p": number_entry(row["p_value"], "p_value", f"{what}: p-value.", 3),
     }
 
 
 def convention_numbers() -> dict[str, dict]:
     """The levels every interval and test in the paper uses."""
     return {
-        "ci_level": _number(0.95, "percent", "Level of every confidence interval."),
-        "significance_level": _number(0.05, "percent", "Significance level of the tests."),
+        "ci_level": number_entry(0.95, "percent", "Level of every confidence interval."),
+        "significance_level": number_entry(0.05, "percent", "Significance level of the tests."),
     }
 
 
@@ -582,66 +583,70 @@ def its_numbers(its: dict) -> dict[str, dict]:
     numbers = {
         **_ratio_numbers("its_statement", nb["statement"], "ITS, NB, Statement level change"),
         **_ratio_numbers("its_slope", nb["statement_trend"], "ITS, NB, Statement slope change"),
-        "its_statement_fall": _number(
+        "its_statement_fall": number_entry(
             1 - nb["statement"]["ratio"],
             "percent",
             "Fall in the level at the Statement (1 − IRR).",
             1,
         ),
-        "its_poisson_irr": _number(
+        "its_poisson_irr": number_entry(
             checks["poisson"]["statement"]["ratio"], "decimal", "ITS, Poisson, Statement IRR.", 3
         ),
-        "its_log_ols_ratio": _number(
+        "its_log_ols_ratio": number_entry(
             checks["log_ols"]["statement"]["ratio"],
             "decimal",
             "ITS, OLS on log(1+y), exp(Statement coefficient).",
             3,
         ),
-        "its_spec_irr_min": _number(
+        "its_spec_irr_min": number_entry(
             min(specifications), "decimal", "Smallest Statement IRR across specifications.", 3
         ),
-        "its_spec_irr_max": _number(
+        "its_spec_irr_max": number_entry(
             max(specifications), "decimal", "Largest Statement IRR across specifications.", 3
         ),
-        "its_months": _number(its["sample"]["months"], "count", "Months in the ITS sample."),
-        "its_first_month": _number(
+        "its_months": number_entry(its["sample"]["months"], "count", "Months in the ITS sample."),
+        "its_first_month": number_entry(
             its["sample"]["first_month"] + "-01", "month", "First month of the ITS."
         ),
-        "its_last_month": _number(
+        "its_last_month": number_entry(
             its["sample"]["last_month"] + "-01", "month", "Last month of the ITS."
         ),
-        "its_break_month": _number(
+        "its_break_month": number_entry(
             its["specification"]["break_month"] + "-01", "month", "First month after the break."
         ),
-        "its_hac_lags": _number(
+        "its_hac_lags": number_entry(
             its["specification"]["hac_lags"],
             "count",
             "Newey–West lags.",
         ),
-        "its_alpha": _number(
+        "its_alpha": number_entry(
             its["estimators"]["negative_binomial"]["fit"]["alpha"],
             "decimal",
             "NB dispersion parameter alpha.",
             2,
         ),
-        "its_averted": _number(its["averted"]["averted"], "count", "Crossings averted (model)."),
-        "its_averted_low": _number(its["averted"]["averted_low"], "count", "Averted, 2.5%."),
-        "its_averted_high": _number(its["averted"]["averted_high"], "count", "Averted, 97.5%."),
-        "its_averted_horizon": _number(
+        "its_averted": number_entry(
+            its["averted"]["averted"], "count", "Crossings averted (model)."
+        ),
+        "its_averted_low": number_entry(its["averted"]["averted_low"], "count", "Averted, 2.5%."),
+        "its_averted_high": number_entry(
+            its["averted"]["averted_high"], "count", "Averted, 97.5%."
+        ),
+        "its_averted_horizon": number_entry(
             its["averted"]["horizon_months"], "count", "Months over which averted is summed."
         ),
-        "its_observed_in_horizon": _number(
+        "its_observed_in_horizon": number_entry(
             its["averted"]["observed_in_horizon"], "count", "Detections observed in the horizon."
         ),
-        "its_placebo_breaks": _number(
+        "its_placebo_breaks": number_entry(
             len(its["placebo"]["breaks"]), "count", "Number of placebo breaks."
         ),
-        "its_placebo_share_as_large": _number(
+        "its_placebo_share_as_large": number_entry(
             its["placebo"]["share_as_large"],
             "percent",
             "Share of placebo level changes at least as large as the Statement's.",
         ),
-        "its_placebo_share_significant": _number(
+        "its_placebo_share_significant": number_entry(
             its["placebo"]["share_significant"],
             "percent",
             "Share of placebo level changes significant at 5%.",
@@ -662,7 +667,7 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
     return {
         **_ratio_numbers("did", main, "DiD PPML, treated × post"),
         **_ratio_numbers("did_trend", trends, "DiD PPML with a treated-group trend"),
-        "did_treated": _number(
+        "did_treated": number_entry(
             [
                 iso2[code]
                 for code in sorted(sample["treated"], key=lambda c: -sample["route_shares"][c])
@@ -670,35 +675,37 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
             "countries",
             "Treated citizenships, largest share of route detections first.",
         ),
-        "did_n_treated": _number(len(sample["treated"]), "count", "Treated citizenships."),
-        "did_n_controls": _number(len(sample["controls"]), "count", "Control citizenships."),
-        "did_observations": _number(sample["observations"], "count", "Citizenship-years."),
-        "did_treated_route_share": _number(
+        "did_n_treated": number_entry(len(sample["treated"]), "count", "Treated citizenships."),
+        "did_n_controls": number_entry(len(sample["controls"]), "count", "Control citizenships."),
+        "did_observations": number_entry(sample["observations"], "count", "Citizenship-years."),
+        "did_treated_route_share": number_entry(
             sample["treated_route_share"],
             "percent",
             "Treated citizenships' share of route detections before the Statement.",
             1,
         ),
-        "did_min_share": _number(
+        "did_min_share": number_entry(
             did["specification"]["treated_rule"]["min_share"], "percent", "Treatment threshold."
         ),
-        "did_pretrend_chi2": _number(
+        "did_pretrend_chi2": number_entry(
             did["pretrend_test"]["statistic"], "decimal", "Pre-trend Wald chi-squared.", 1
         ),
-        "did_pretrend_df": _number(did["pretrend_test"]["df"], "count", "Pre-trend test df."),
-        "did_pretrend_p": _number(did["pretrend_test"]["p_value"], "p_value", "Pre-trend p.", 3),
-        "did_event_post_min": _number(
+        "did_pretrend_df": number_entry(did["pretrend_test"]["df"], "count", "Pre-trend test df."),
+        "did_pretrend_p": number_entry(
+            did["pretrend_test"]["p_value"], "p_value", "Pre-trend p.", 3
+        ),
+        "did_event_post_min": number_entry(
             min(row["ratio"] for row in post), "decimal", "Smallest post-period event ratio.", 2
         ),
-        "did_event_pre_max": _number(
+        "did_event_pre_max": number_entry(
             max(row["ratio"] for row in pre), "decimal", "Largest pre-period event ratio.", 2
         ),
-        "did_event_post_max": _number(
+        "did_event_post_max": number_entry(
             max(row["ratio"] for row in post), "decimal", "Largest post-period event ratio.", 2
         ),
-        "did_first_year": _number(sample["first_year"], "year", "First DiD year."),
-        "did_last_year": _number(sample["last_year"], "year", "Last DiD year."),
-        "did_reference_year": _number(
+        "did_first_year": number_entry(sample["first_year"], "year", "First DiD year."),
+        "did_last_year": number_entry(sample["last_year"], "year", "Last DiD year."),
+        "did_reference_year": number_entry(
             did["specification"]["reference_year"], "year", "Event-study reference year."
         ),
     }
@@ -707,24 +714,26 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
 def dejure_numbers(dejure: dict) -> dict[str, dict]:
     slope = next(row for row in dejure["estimates"] if row["term"] == "legislative")
     return {
-        "dejure_slope": _number(slope["estimate"], "decimal", "Practice on legislation.", 2),
-        "dejure_slope_low": _number(slope["ci_low"], "decimal", "95% CI, lower.", 2),
-        "dejure_slope_high": _number(slope["ci_high"], "decimal", "95% CI, upper.", 2),
-        "dejure_slope_p": _number(slope["p_value"], "p_value", "p-value of the slope.", 3),
-        "dejure_r": _number(
+        "dejure_slope": number_entry(slope["estimate"], "decimal", "Practice on legislation.", 2),
+        "dejure_slope_low": number_entry(slope["ci_low"], "decimal", "95% CI, lower.", 2),
+        "dejure_slope_high": number_entry(slope["ci_high"], "decimal", "95% CI, upper.", 2),
+        "dejure_slope_p": number_entry(slope["p_value"], "p_value", "p-value of the slope.", 3),
+        "dejure_r": number_entry(
             dejure["correlation"]["pearson_r"], "decimal", "Correlation of the two indices.", 2
         ),
-        "dejure_r_p": _number(dejure["correlation"]["p_value"], "p_value", "p of r.", 3),
-        "dejure_years": _number(dejure["sample"]["years"], "count", "Years in the regression."),
-        "dejure_mean_gap": _number(
+        "dejure_r_p": number_entry(dejure["correlation"]["p_value"], "p_value", "p of r.", 3),
+        "dejure_years": number_entry(
+            dejure["sample"]["years"], "count", "Years in the regression."
+        ),
+        "dejure_mean_gap": number_entry(
             dejure["mean_gap"], "decimal", "Mean legislative − practice gap.", 2
         ),
-        "dejure_legislative_range": _number(
+        "dejure_legislative_range": number_entry(
             dejure["ranges"]["legislative"], "decimal", "Range of legislation in the sample.", 3
         ),
-        "dejure_practice_range": _number(
+        "dejure_practice_range": number_entry(
             dejure["ranges"]["practice"], "decimal", "Range of practice in the sample.", 2
         ),
-        "dejure_first_year": _number(dejure["sample"]["first_year"], "year", "First year."),
-        "dejure_last_year": _number(dejure["sample"]["last_year"], "year", "Last year."),
+        "dejure_first_year": number_entry(dejure["sample"]["first_year"], "year", "First year."),
+        "dejure_last_year": number_entry(dejure["sample"]["last_year"], "year", "Last year."),
     }

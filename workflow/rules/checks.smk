@@ -6,7 +6,7 @@ rule check_claims:
     input:
         numbers=NUMBERS,
         claims="manuscript/claims.yaml",
-        code=code("claims"),
+        code=code("claims", "manuscript", "localise"),
     output:
         report="results/checks/claims.json",
     # Seconds of work that should not wait behind the documents.

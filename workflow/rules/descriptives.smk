@@ -4,7 +4,7 @@
 rule hosted_descriptives:
     input:
         population="data/processed/unhcr_population.csv",
-        code=code("descriptives", "io", "validate"),
+        code=code("descriptives", "io", "validate", "manuscript", "localise"),
     output:
         table="results/tables/hosted_by_origin.csv",
         numbers="results/numbers/hosted.json",
@@ -23,7 +23,7 @@ rule figure_hosted:
         table="results/tables/hosted_by_origin.csv",
         countries="data/processed/countrynames.csv",
         labels="manuscript/labels.yaml",
-        code=code("figures", "localise", "descriptives", "io", "validate"),
+        code=code("figures", "localise", "descriptives", "io", "validate", "manuscript"),
     output:
         svg=reported("results/figures/{lang}/unhcr_hosted.svg", "unhcr_hosted", "Figures"),
         png=expand("results/figures/{lang}/unhcr_hosted.png", lang=LANGUAGES),

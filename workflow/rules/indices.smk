@@ -19,7 +19,9 @@ rule harmonisation_indices:
             "workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]
         ),
         frontex="data/processed/frontex.csv",
-        code=code("harmonisation", "indices", "coding", "validate", "io", "series"),
+        code=code(
+            "harmonisation", "indices", "coding", "validate", "io", "series", "manuscript", "localise"
+        ),
     output:
         annual="data/processed/harmonisation_indices.csv",
         by_instrument="data/processed/legislative_index_by_instrument.csv",
@@ -45,7 +47,10 @@ rule figure_indices:
         events="data/raw/policy/events.csv",
         events_schema="workflow/schemas/tables/events.yaml",
         labels="manuscript/labels.yaml",
-        code=code("figures", "localise", "coding", "validate", "tables"),
+        code=code(
+            "figures", "localise", "coding", "validate", "tables", "harmonisation", "indices",
+            "manuscript",
+        ),
     output:
         indices_svg=reported("results/figures/{lang}/indices.svg", "indices", "Figures"),
         indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),

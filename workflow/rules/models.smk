@@ -6,7 +6,7 @@ rule its_did_models:
         frontex="data/processed/frontex.csv",
         eu_asyapp="data/processed/eu_asyapp.csv",
         countries="data/processed/countrynames.csv",
-        code=code("models", "series", "io", "validate"),
+        code=code("models", "series", "io", "validate", "manuscript", "localise"),
     output:
         its="results/models/its.json",
         did="results/models/did.json",
@@ -47,7 +47,7 @@ rule figure_models:
         did="results/models/did.json",
         its_paths="results/models/its_paths.csv",
         labels="manuscript/labels.yaml",
-        code=code("figures", "localise", "models"),
+        code=code("figures", "localise", "models", "manuscript"),
     output:
         its_svg=reported(
             "results/figures/{lang}/its_counterfactual.svg", "its_counterfactual", "Figures"
@@ -73,7 +73,7 @@ rule figure_models:
 rule dejure_model:
     input:
         annual="data/processed/harmonisation_indices.csv",
-        code=code("models"),
+        code=code("models", "manuscript", "localise"),
     output:
         dejure="results/models/dejure.json",
         numbers="results/numbers/dejure.json",

@@ -6,19 +6,13 @@ import yaml
 from analysis.atomic import write_text
 from analysis.coding import read_table
 from analysis.figures import plot_alignment_heatmap, plot_indices, save_figure
+from analysis.harmonisation import sensitivity_ranges
 from analysis.jobs import run_logged
 from analysis.tables import indices_table
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 INDICES = ["legislative", "policy", "practice"]
-
-
-def variant_group(left_out: str) -> str:
-    """Sensitivity variants grouped as the table reports them."""
-    if not left_out:
-        return "credit_weighting"
-    return "unverified" if left_out == "unverified" else "leave_one_out"
 
 
 def main() -> None:
@@ -30,13 +24,7 @@ def main() -> None:
         .where(lambda f: f.notna(), None)
         .to_dict(orient="records")
     )
-    last = sensitivity[sensitivity["year"] == annual["year"].max()]
-    variants = [
-        {"group": group, "low": float(part["index"].min()), "high": float(part["index"].max())}
-        for group, part in last.assign(
-            group=last["left_out"].fillna("").map(variant_group)
-        ).groupby("group", sort=False)
-    ]
+    variants = sensitivity_ranges(sensitivity, int(annual["year"].max()))
     by_group = pd.read_csv(snakemake.input.by_group)
     events = read_table(snakemake.input.events, snakemake.input.events_schema)
     marked = events[events["event_id"].isin(snakemake.params.events_marked)]
