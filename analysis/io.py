@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from analysis.atomic import atomic_path, read_json, write_json, write_text
+from analysis.atomic import atomic_path, canonical_float, read_json, write_json, write_text
 from analysis.validate import load_schema, validate
 
 __all__ = [
@@ -32,7 +32,13 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "workflow" / "schemas" / "tab
 def read_rda(path: str | Path, name: str) -> pd.DataFrame:
     import pyreadr  # only the tidy jobs need it
 
-    frames = pyreadr.read_r(str(path))
+    try:
+        frames = pyreadr.read_r(str(path))
+    except Exception as error:  # pyreadr's messages do not name the file
+        raise ValueError(
+            f"{path}: cannot read it as an R data file ({error}); if it is a downloaded "
+            "source, the next build moves it aside and acquires the pinned file again"
+        ) from None
     if name not in frames:
         raise KeyError(f"{path}: no object named {name!r} (found {sorted(frames)})")
     return frames[name]
@@ -48,9 +54,20 @@ def processed_codebook() -> dict:
         return yaml.safe_load(handle)
 
 
+def canonical_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every float column rounded to the declared significant digits (``canonical_float``)."""
+    floats = frame.select_dtypes(include="floating").columns
+    return frame.assign(
+        **{name: frame[name].map(canonical_float, na_action="ignore") for name in floats}
+    )
+
+
 def write_csv(frame: pd.DataFrame, target: str | Path) -> None:
+    """A canonical CSV: floats rounded, LF line ends, ISO dates, no index."""
     with atomic_path(target) as temp:
-        frame.to_csv(temp, index=False, lineterminator="\n", date_format="%Y-%m-%d")
+        canonical_frame(frame).to_csv(
+            temp, index=False, lineterminator="\n", date_format="%Y-%m-%d"
+        )
 
 
 def read_processed(path: str | Path, dataset: str) -> pd.DataFrame:

@@ -2,7 +2,7 @@
 
 from analysis.atomic import write_json
 from analysis.io import read_processed, write_csv
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.models import (
     check_results,
     convention_numbers,
@@ -29,10 +29,10 @@ def main() -> None:
     did = fit_did(frontex, panel, set(with_iso2["iso3"]), spec["did"])
     write_json(check_results(its, "its"), snakemake.output.its)
     write_json(check_results(did, "did"), snakemake.output.did)
-    write_csv(paths.round(6), snakemake.output.its_paths)
+    write_csv(paths, snakemake.output.its_paths)
     iso2 = dict(zip(with_iso2["iso3"], with_iso2["iso2"], strict=True))
     numbers = its_numbers(its) | did_numbers(did, iso2) | convention_numbers()
     write_json(numbers, snakemake.output.numbers)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)
