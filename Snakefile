@@ -30,7 +30,7 @@ include: "workflow/rules/provenance.smk"
 rule all:
     input:
         # Every pinned source is fetched and verified, including those no result reads yet.
-        expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
+        expand("data/raw/sources/{source}.{ext}", source=SOURCES, ext=["rda", "provenance.json"]),
         expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS),
         "results/checks/parity.json",
         "results/snapshot.json",

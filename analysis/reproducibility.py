@@ -20,6 +20,8 @@ from analysis.acquire import sha256_of
 OUTPUT_DIRS = ("data/raw/sources", "data/processed", "results", "manuscript/build")
 EXCLUDED_SUFFIXES = (".provenance.json",)
 EXCLUDED_FILES = ("results/provenance.json",)
+# Not outputs: the local store of verified sources and the copies set aside (acquire.py).
+EXCLUDED_FOLDERS = ("rejected",)
 
 
 def output_hashes(root: str | Path) -> dict[str, str]:
@@ -29,9 +31,10 @@ def output_hashes(root: str | Path) -> dict[str, str]:
     for folder in OUTPUT_DIRS:
         for path in sorted((root / folder).rglob("*")):
             name = path.relative_to(root).as_posix()
+            parts = path.relative_to(root / folder).parts
             if (
                 path.is_file()
-                and not path.name.startswith(".")
+                and not any(part.startswith(".") or part in EXCLUDED_FOLDERS for part in parts)
                 and not name.endswith(EXCLUDED_SUFFIXES)
                 and name not in EXCLUDED_FILES
             ):
@@ -67,6 +70,19 @@ def differences(expected: dict[str, str], actual: dict[str, str]) -> list[str]:
     return lines
 
 
+def configured_mirror(root: Path) -> Path | None:
+    """The mirror the build of ``root`` would use (absolute), or None (the pinned URLs)."""
+    import yaml
+
+    from analysis.acquire import resolve_mirror
+
+    config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
+    mirror = resolve_mirror(config.get("mirror_dir"))
+    if mirror is None:
+        return None
+    return (root / mirror).resolve() if not mirror.is_absolute() else mirror
+
+
 def clone_and_build(
     root: Path,
     scratch: Path,
@@ -74,20 +90,25 @@ def clone_and_build(
     ref: str | None = None,
     snakemake_args: list[str] | None = None,
     cores: int = 2,
+    env: dict[str, str] | None = None,
 ) -> Path:
     """Clone ``root`` (at ``ref``, else HEAD) into ``scratch``/paper and build ``targets``.
 
-    The sources come from $PAPER_DATA_MIRROR (else ../shared/data beside
-    ``root``) or their URLs; SOURCE_DATE_EPOCH comes from the clone's history.
-    Raises RuntimeError with the end of Snakemake's output when the build fails.
+    The sources come from the mirror configured for ``root`` ($PAPER_DATA_MIRROR,
+    else ``mirror_dir`` in its config) when there is one, else from their pinned
+    URLs; SOURCE_DATE_EPOCH comes from the clone's history. Raises RuntimeError
+    with the end of Snakemake's output when the build fails.
     """
     clone = scratch / "paper"
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(root), str(clone)], check=True)
     if ref:
         subprocess.run(["git", "checkout", "--quiet", ref], cwd=clone, check=True)
-    mirror = os.environ.get("PAPER_DATA_MIRROR") or str(root.parent / "shared" / "data")
-    env = {**os.environ, "PAPER_DATA_MIRROR": str(Path(mirror).resolve())}
-    env.pop("SOURCE_DATE_EPOCH", None)
+    environment = dict(os.environ)
+    environment.pop("SOURCE_DATE_EPOCH", None)
+    environment.pop("PAPER_DATA_MIRROR", None)
+    if mirror := configured_mirror(root):
+        environment["PAPER_DATA_MIRROR"] = str(mirror)
+    environment |= env or {}
     run = subprocess.run(
         [
             sys.executable,
@@ -100,7 +121,7 @@ def clone_and_build(
             *(snakemake_args or []),
         ],
         cwd=clone,
-        env=env,
+        env=environment,
         capture_output=True,
         text=True,
         check=False,

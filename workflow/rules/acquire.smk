@@ -1,17 +1,29 @@
-# Stage 1: acquire the pinned statistical sources (mirror or URL), checksum-verified.
+# Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
+from analysis.acquire import Source, set_aside_unpinned
+from snakemake.logging import logger
+
+SOURCE_FOLDER = "data/raw/sources"
+
+# Every build re-verifies every stored source against its pin before any job
+# runs: a copy that differs is moved to data/raw/sources/rejected/ and acquired
+# again, so that no build ever reads bytes other than the pinned ones.
+for message in set_aside_unpinned(
+    [Source.from_config(name, entry) for name, entry in config["sources"].items()],
+    Path(SOURCE_FOLDER),
+):
+    logger.warning(message)
 
 
 rule acquire_source:
-    # update(): Snakemake must not delete a verified source before the job runs; the
-    # job replaces it atomically or, on failure, leaves it as it was (see the profile).
     input:
         code=code("acquire"),
     output:
-        data=update("data/raw/sources/{source}.rda"),
-        provenance=update("data/raw/sources/{source}.provenance.json"),
+        data=f"{SOURCE_FOLDER}/{{source}}.rda",
+        provenance=f"{SOURCE_FOLDER}/{{source}}.provenance.json",
     params:
         # The pin is a parameter, so moving it (a data update) reruns the job.
         pin=lambda wildcards: config["sources"][wildcards.source],
+        store=f"{SOURCE_FOLDER}/.store",
     wildcard_constraints:
         source="|".join(SOURCES),
     conda:
@@ -36,3 +48,20 @@ rule source_numbers:
         "logs/acquire/source_numbers.log",
     script:
         "../scripts/source_numbers.py"
+
+
+rule dataset_citations:
+    # The reference-list entries of the data, from the pins (analysis/citations.py).
+    input:
+        code=code("citations"),
+    output:
+        bibliography="results/bibliography/datasets.bib",
+    params:
+        datasets=config["datasets"],
+        sources=config["sources"],
+    conda:
+        "../../environment.yml"
+    log:
+        "logs/acquire/dataset_citations.log",
+    script:
+        "../scripts/dataset_citations.py"

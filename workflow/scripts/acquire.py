@@ -5,7 +5,7 @@ from pathlib import Path
 
 from analysis.acquire import Source, acquire, resolve_mirror
 from analysis.atomic import write_json
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -14,10 +14,14 @@ def main() -> None:
     source = Source.from_config(snakemake.wildcards.source, snakemake.params.pin)
     mirror = resolve_mirror(snakemake.config["mirror_dir"])
     provenance = acquire(
-        source, Path(snakemake.output.data), mirror, timeout=snakemake.config["download_timeout"]
+        source,
+        Path(snakemake.output.data),
+        mirror,
+        timeout=snakemake.config["download_timeout"],
+        store=Path(snakemake.params.store),
     )
     write_json(provenance, snakemake.output.provenance)
     logging.info("acquired %s from %s", source.name, provenance["obtained_from"])
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)
