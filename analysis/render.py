@@ -10,6 +10,7 @@ about 180 MiB), and no citeproc pass repeated.
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
@@ -61,6 +62,17 @@ def typst_pdf(typ: Path, target: Path, timestamp: int) -> list[str]:
     with atomic_path(target) as temp:
         temp.write_bytes(pdf)
     return [str(warning.message) for warning in warnings]
+
+
+def keep_last_good(documents: list[Path], folder: Path) -> None:
+    """Copy documents that passed every check to ``folder`` (atomically, each).
+
+    The copies are for readers while a later build fails: the build itself deletes
+    the documents of a failed render, so nothing stale is ever current output.
+    """
+    for document in documents:
+        with atomic_path(folder / document.name) as temp:
+            shutil.copyfile(document, temp)
 
 
 def render_all(

@@ -40,8 +40,10 @@ rule render_paper:
         png=figure_files("png"),
         tables=table_files,
         claims="manuscript/claims.yaml",
-        # Only a text whose claims the results support is rendered.
+        # Only a text whose claims the results support, and whose languages agree, is
+        # rendered: both checks are inputs, so they gate the documents at any core count.
         claims_checked="results/checks/claims.json",
+        parity_checked="results/checks/parity.json",
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
         templates=[
             "manuscript/templates/paper.css",
@@ -49,15 +51,14 @@ rule render_paper:
             "manuscript/filters/png-images.lua",
             "manuscript/filters/html-provenance.lua",
         ],
-        bibliography="manuscript/references.bib",
+        bibliography=["manuscript/references.bib", "results/bibliography/datasets.bib"],
         code=code("manuscript", "localise", "render"),
     output:
-        # Kept if rendering fails: the last good documents stay (see acquire.smk).
-        markdown=update("manuscript/build/{lang}/paper.md"),
-        typst=update("manuscript/build/{lang}/paper.typ"),
-        html=update("manuscript/build/{lang}/paper.html"),
-        docx=update("manuscript/build/{lang}/paper.docx"),
-        pdf=update("manuscript/build/{lang}/paper.pdf"),
+        markdown="manuscript/build/{lang}/paper.md",
+        typst="manuscript/build/{lang}/paper.typ",
+        html="manuscript/build/{lang}/paper.html",
+        docx="manuscript/build/{lang}/paper.docx",
+        pdf="manuscript/build/{lang}/paper.pdf",
     params:
         figure_prefix="results/figures/{lang}",
         # Where each figure and table came from (the English files stand for both languages).
@@ -67,6 +68,9 @@ rule render_paper:
         },
         pandoc=PANDOC,
         defaults=PANDOC_DEFAULTS,
+        # A copy of each good document, for readers while a later build fails. It is
+        # never an input of anything, and never current output (see README).
+        last_good="manuscript/last-good/{lang}",
     wildcard_constraints:
         lang="|".join(LANGUAGES),
     conda:
@@ -75,3 +79,20 @@ rule render_paper:
         "logs/manuscript/render_{lang}.log",
     script:
         "../scripts/render_paper.py"
+
+
+onerror:
+    # A failed run leaves no document where a reader would take it for the current
+    # paper: the six documents are removed (the next run renders them again once the
+    # failure is fixed); the last documents that passed every check stay in
+    # manuscript/last-good/ (copied by the render job).
+    documents = expand("manuscript/build/{lang}/paper.{ext}", lang=LANGUAGES, ext=DOCUMENT_FORMATS)
+    removed = [path for path in documents if Path(path).is_file() and not workflow.dryrun]
+    for path in removed:
+        Path(path).unlink()
+    if removed:
+        print(
+            "The build failed: the documents in manuscript/build/ were removed, so that none is "
+            "mistaken for the current paper; the last good ones are in manuscript/last-good/.",
+            file=sys.stderr,
+        )

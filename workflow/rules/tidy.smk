@@ -10,7 +10,7 @@ rule tidy_source:
         codebook="workflow/schemas/tables/processed.yaml",
         code=code("io", "tidy", "validate"),
     output:
-        table=update("data/processed/{dataset}.csv"),  # kept if the job fails (see acquire.smk)
+        table="data/processed/{dataset}.csv",
     wildcard_constraints:
         dataset="|".join(TIDY_DATASETS),
     conda:

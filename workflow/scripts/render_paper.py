@@ -7,9 +7,9 @@ from pathlib import Path
 import yaml
 
 from analysis.atomic import read_json, write_text
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.manuscript import merge_numbers, resolve_sources
-from analysis.render import render_all
+from analysis.render import keep_last_good, render_all
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -45,6 +45,8 @@ def main() -> None:
     )
     for warning in warnings:
         logging.warning("typst: %s", warning)
+    documents = [Path(out.pdf), Path(out.html), Path(out.docx)]
+    keep_last_good(documents, Path(snakemake.params.last_good))
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)
