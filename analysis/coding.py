@@ -7,6 +7,7 @@ file, row (the CSV line number), column and rule.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pandas as pd
@@ -17,9 +18,14 @@ SCORES = {0.0, 0.5, 1.0}
 HEADER_LINES = 1
 
 
-def read_table(path: str | Path, schema_path: str | Path) -> pd.DataFrame:
-    """A validated, typed table with the CSV line of each row in ``source_row``."""
-    frame = read_csv_validated(path, load_schema(schema_path))
+def read_table(
+    path: str | Path, schema_path: str | Path, as_of: dt.date | None = None
+) -> pd.DataFrame:
+    """A validated, typed table with the CSV line of each row in ``source_row``.
+
+    ``as_of``: no date in the table may lie after it (see ``analysis.validate``).
+    """
+    frame = read_csv_validated(path, load_schema(schema_path), as_of)
     return frame.assign(source_file=str(path), source_row=frame.index + 1 + HEADER_LINES)
 
 
@@ -100,11 +106,16 @@ def alignment_violations(
 
 
 def read_alignment(
-    paths: list[str | Path], schema_path: str | Path, eu: pd.DataFrame, tr: pd.DataFrame
+    paths: list[str | Path],
+    schema_path: str | Path,
+    eu: pd.DataFrame,
+    tr: pd.DataFrame,
+    as_of: dt.date | None = None,
 ) -> pd.DataFrame:
     """All alignment files, validated one by one and together."""
     coding = pd.concat(
-        [read_table(path, schema_path) for path in sorted(map(str, paths))], ignore_index=True
+        [read_table(path, schema_path, as_of) for path in sorted(map(str, paths))],
+        ignore_index=True,
     )
     problems = alignment_violations(coding, set(eu["instrument_id"]), set(tr["instrument_id"]))
     if problems:

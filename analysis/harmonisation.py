@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from itertools import product
 from pathlib import Path
 
@@ -26,21 +27,61 @@ CODED_TABLES = (
 
 
 def load_coded_inputs(
-    files: dict[str, Path], alignment: list[Path], schemas: dict[str, Path]
+    files: dict[str, Path],
+    alignment: list[Path],
+    schemas: dict[str, Path],
+    as_of: dt.date | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Every project-authored table, validated per file and across files.
 
     ``files`` maps each name in ``CODED_TABLES`` to its CSV, ``alignment`` lists
-    the alignment-coding CSVs, ``schemas`` maps a table name to its schema.
+    the alignment-coding CSVs, ``schemas`` maps a table name to its schema;
+    ``as_of`` is the last date any table may hold.
     """
-    tables = {name: read_table(files[name], schemas[name]) for name in CODED_TABLES}
+    tables = {name: read_table(files[name], schemas[name], as_of) for name in CODED_TABLES}
     tables["alignment"] = read_alignment(
-        sorted(alignment), schemas["alignment"], tables["eu_instruments"], tables["tr_instruments"]
+        sorted(alignment),
+        schemas["alignment"],
+        tables["eu_instruments"],
+        tables["tr_instruments"],
+        as_of,
     )
     problems = benchmark_violations(tables["visa_benchmarks"])
     if problems:
         raise ValidationError(problems)
     return tables
+
+
+def unknown_ids(tables: dict[str, pd.DataFrame], spec: dict) -> list[str]:
+    """Every event or instrument id the index configuration names that the inputs lack.
+
+    An id that does not exist would otherwise be dropped without a word (a
+    component that never switches on, an instrument that weighs nothing).
+    """
+    events = set(tables["events"]["event_id"])
+    instruments = set(tables["eu_instruments"]["instrument_id"])
+    practice = spec["practice"]
+    named = {
+        "indices.practice.readmission.applies": [practice["readmission"]["applies"]],
+        "indices.practice.readmission.suspended": [practice["readmission"]["suspended"]],
+        "indices.practice.visa_granted_event": [practice["visa_granted_event"]]
+        if practice["visa_granted_event"]
+        else [],
+        "indices.events_marked": spec["events_marked"],
+    }
+    problems = [
+        f"config {key}: event '{ident}' is not in data/raw/policy/events.csv"
+        for key, idents in named.items()
+        for ident in idents
+        if ident not in events
+    ]
+    problems += [
+        f"config indices.benchmark_instruments: '{ident}' is not in "
+        "data/raw/legal/eu_instruments.csv"
+        for ident in spec["benchmark_instruments"]
+        if ident not in instruments
+    ]
+    return problems
 
 
 def harmonisation_indices(

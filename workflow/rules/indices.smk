@@ -31,6 +31,7 @@ rule harmonisation_indices:
     params:
         indices=config["indices"],
         tables=list(CODED_TABLES),
+        as_of=config["coded_inputs_as_of"],
     conda:
         "../../environment.yml"
     log:

@@ -11,10 +11,12 @@ from analysis.harmonisation import (
     index_numbers,
     load_coded_inputs,
     specification_numbers,
+    unknown_ids,
 )
 from analysis.io import read_processed, write_csv
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.series import monthly_detections
+from analysis.validate import effective_as_of
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -25,7 +27,10 @@ def main() -> None:
         {name: Path(snakemake.input[name]) for name in snakemake.params.tables},
         [Path(path) for path in snakemake.input.alignment],
         {Path(path).stem: Path(path) for path in snakemake.input.schemas},
+        effective_as_of(snakemake.params.as_of),
     )
+    if problems := unknown_ids(tables, spec):
+        raise ValueError("ids named in the configuration do not exist:\n  " + "\n  ".join(problems))
     frontex = read_processed(snakemake.input.frontex, "frontex")
     arrivals = spec["practice"]["arrivals"]
     monthly = monthly_detections(frontex, arrivals["route"], arrivals["type"])
@@ -42,4 +47,4 @@ def main() -> None:
     write_json(numbers, snakemake.output.numbers)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

@@ -1,0 +1,91 @@
+"""The table validator's rules: schema of schemas, minimum rows, future dates, duplicate
+keys naming every row, encodings and empty files (each message names file and place)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+import yaml
+
+from analysis.io import SCHEMAS
+from analysis.validate import (
+    SchemaError,
+    ValidationError,
+    effective_as_of,
+    load_schema,
+    read_csv_validated,
+)
+
+SCHEMA = {
+    "title": "test",
+    "row_origin": 2,
+    "min_rows": 2,
+    "primary_key": ["id"],
+    "columns": {
+        "id": {"type": "string", "required": True},
+        "date": {"type": "date", "required": True},
+        "planned": {"type": "date", "allow_future": True},
+    },
+}
+AS_OF = dt.date(2025, 12, 31)
+
+
+def csv(tmp_path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / "table.csv"
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def messages(tmp_path, text, encoding="utf-8", schema=SCHEMA) -> str:
+    with pytest.raises(ValidationError) as error:
+        read_csv_validated(csv(tmp_path, text, encoding), schema, AS_OF)
+    return str(error.value)
+
+
+def test_every_committed_schema_is_valid():
+    for path in sorted(SCHEMAS.glob("*.yaml")):
+        if path.name != "processed.yaml":  # the tidy tables' codebook, not a table schema
+            assert load_schema(path)["min_rows"] >= 1
+
+
+def test_a_misspelt_rule_in_a_schema_is_an_error(tmp_path):
+    broken = yaml.safe_load((SCHEMAS / "events.yaml").read_text(encoding="utf-8"))
+    broken["columns"]["date"] = {"type": "date", "requird": True}
+    path = tmp_path / "events.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(SchemaError, match=r"events\.yaml: not a valid table schema") as error:
+        load_schema(path)
+    assert "columns.date" in str(error.value) and "requird" in str(error.value)
+
+
+def test_a_header_only_table_is_too_short(tmp_path):
+    text = messages(tmp_path, "id,date,planned\n")
+    assert "table.csv: has 0 data row(s), fewer than the 2 its schema requires" in text
+
+
+def test_a_future_date_names_row_and_column_unless_allowed(tmp_path):
+    text = messages(tmp_path, "id,date,planned\na,2024-01-01,2030-01-01\nb,2099-12-11,\n")
+    assert "table.csv, row 3, column 'date': must not be after 2025-12-31" in text
+    assert "planned" not in text  # allow_future
+
+
+def test_the_build_date_caps_the_declared_as_of_date():
+    assert effective_as_of("2999-01-01") == dt.date.today()
+    assert effective_as_of("2020-05-01") == dt.date(2020, 5, 1)
+
+
+def test_a_duplicate_key_names_every_row_that_shares_it(tmp_path):
+    text = messages(tmp_path, "id,date,planned\na,2024-01-01,\nb,2024-01-02,\na,2024-01-03,\n")
+    assert "table.csv, row 4, column 'id': duplicate primary key: rows 2, 4 share it" in text
+
+
+def test_a_legacy_encoding_names_file_and_line(tmp_path):
+    text = messages(tmp_path, "id,date,planned\na,2024-01-01,\nş,2024-01-02,\n", "cp1254")
+    assert "table.csv: line 3 is not valid UTF-8 (byte 0xfe)" in text
+
+
+def test_an_empty_file_names_the_file(tmp_path):
+    text = messages(tmp_path, "")
+    assert "table.csv: the file is empty (a header line is required)" in text
