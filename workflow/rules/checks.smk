@@ -22,7 +22,7 @@ rule check_claims:
 rule check_parity:
     input:
         sources=expand_sources(LANGUAGES),
-        bibliography="manuscript/references.bib",
+        bibliography=["manuscript/references.bib", "results/bibliography/datasets.bib"],
         code=code("parity", "manuscript", "localise"),
     output:
         report="results/checks/parity.json",

@@ -4,7 +4,7 @@ and citations, and that citations and bibliography match; fail with the differen
 from pathlib import Path
 
 from analysis.atomic import write_json
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.parity import parity_problems, skeleton
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -15,11 +15,12 @@ def main() -> None:
     for lang in snakemake.params.languages:
         files = [path for path in snakemake.input.sources if Path(path).parts[1] == lang]
         texts[lang] = "\n".join(Path(path).read_text(encoding="utf-8") for path in files)
-    problems = parity_problems(texts, Path(snakemake.input.bibliography).read_text("utf-8"))
+    bibliography = "\n".join(Path(path).read_text("utf-8") for path in snakemake.input.bibliography)
+    problems = parity_problems(texts, bibliography)
     if problems:
         raise ValueError("the two languages differ:\n  " + "\n  ".join(problems))
     counts = {part: len(items) for part, items in skeleton(texts["en"]).items()}
     write_json({"identical_skeletons": True, "counts": counts}, snakemake.output.report)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)
