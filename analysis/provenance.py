@@ -1,16 +1,18 @@
 """Provenance of every output: which rule, script and inputs made it, with checksums.
 
-Snakemake keeps a metadata record per output (``.snakemake/metadata/<base64 of
-the path>``: rule, inputs, parameters); this module joins it with checksums of
-the output and its inputs, the rule's script, the package versions and the git
-commit. The workflow writes it when a run succeeds (``write_provenance``, from
-the ``onsuccess`` handler). Standard library only. The manifest has no
-timestamps, so it is the same bytes for the same build and commit.
+Each job records, when it succeeds, the checksums of what it read and wrote
+(``analysis.jobs``, a ``*.provenance.json`` beside its log). The success handler
+of the workflow gathers those records into one manifest (``write_provenance``):
+for every output of the workflow, its SHA-256, the rule and script that made it,
+and the checksums of that job's inputs, with the package versions and the git
+commit. A record whose output checksum no longer matches the file (the output was
+rebuilt since by a job that wrote no record) is not trusted: the output is listed
+with its checksum and no rule, so the gap shows. Standard library only. The
+manifest has no timestamps: the same build and commit give the same bytes.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import json
 import subprocess
@@ -18,16 +20,6 @@ from importlib import metadata
 from pathlib import Path
 
 from analysis.acquire import sha256_of
-
-
-def snakemake_record(path: str, metadata_dir: Path) -> dict:
-    """Snakemake's record of the job that wrote ``path`` (empty if it has none)."""
-    name = base64.urlsafe_b64encode(path.encode()).decode()
-    for candidate in (name, name.rstrip("=")):
-        record = metadata_dir / candidate
-        if record.is_file():
-            return json.loads(record.read_text(encoding="utf-8"))
-    return {}
 
 
 def package_versions(names: list[str]) -> dict[str, str]:
@@ -49,45 +41,56 @@ def git_state(root: Path) -> dict:
     return {"commit": git("rev-parse", "HEAD"), "dirty": bool(git("status", "--porcelain"))}
 
 
-def manifest(products: list[str], scripts: dict[str, str], metadata_dir: Path) -> list[dict]:
+def job_records(folder: Path) -> dict[str, dict]:
+    """Each output path → the record of the job that last wrote it (records under ``folder``)."""
+    by_output = {}
+    for path in sorted(folder.rglob("*.provenance.json")):
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for output in record.get("outputs", {}):
+            by_output[output] = record
+    return by_output
+
+
+def manifest(products: list[str], scripts: dict[str, str], records: dict[str, dict]) -> list[dict]:
     """One entry per output: checksum, rule, script, and the checksums of its inputs."""
     entries = []
     checksum = functools.cache(sha256_of)  # inputs such as the tidy tables recur across outputs
     for path in sorted(set(products)):
-        record = snakemake_record(path, metadata_dir)
-        rule = record.get("rule", "")
-        inputs = sorted(record.get("input", []))
+        digest = checksum(Path(path))
+        record = records.get(path)
+        if record is None or record["outputs"][path] != digest:
+            record = {"rule": "", "inputs": {}}
         entries.append(
             {
                 "output": path,
-                "sha256": checksum(path),
-                "rule": rule,
-                "script": scripts.get(rule, ""),
-                "inputs": {name: checksum(name) for name in inputs if Path(name).is_file()},
+                "sha256": digest,
+                "rule": record["rule"],
+                "script": scripts.get(record["rule"], ""),
+                "inputs": dict(sorted(record["inputs"].items())),
             }
         )
     return entries
 
 
 def write_provenance(
-    target: str, products: list[str], scripts: dict[str, str], packages: list[str], pandoc: str
+    target: str,
+    products: list[str],
+    scripts: dict[str, str],
+    packages: list[str],
+    pandoc: str,
+    records: Path = Path("logs"),
 ) -> None:
     """Write the manifest of every product that exists; leave the file alone if unchanged."""
-    from analysis.atomic import plain
+    from analysis.atomic import plain, write_text
 
     payload = {
         "git": git_state(Path(".")),
         "packages": package_versions(packages) | {"pandoc": pandoc},
         "outputs": manifest(
-            [path for path in products if Path(path).is_file()],
-            scripts,
-            Path(".snakemake/metadata"),
+            [path for path in products if Path(path).is_file()], scripts, job_records(records)
         ),
     }
     text = json.dumps(plain(payload), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     path = Path(target)
     if not path.is_file() or path.read_text(encoding="utf-8") != text:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.tmp")
-        temp.write_text(text, encoding="utf-8")
-        temp.replace(path)
+        write_text(text, path)

@@ -37,6 +37,26 @@ def _last_commit_time() -> str:
 # Dates written into documents (DOCX properties, PDF metadata) come from here.
 os.environ.setdefault("SOURCE_DATE_EPOCH", _last_commit_time())
 
+# One BLAS thread per job: jobs already run side by side on the cores. (A setting
+# in the environment wins; outputs are canonical either way, see analysis/atomic.py.)
+for _threads in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_threads, "1")
+
+# Snakemake's command line switches on a job rate limiter (100 jobs per second)
+# that its Python API leaves off. On one machine it limits nothing on a DAG this
+# size, and its re-evaluation timer keeps Snakemake alive for a second after the
+# last job. Off unless a profile chose another limit (a cluster profile should).
+_limit = getattr(workflow.scheduling_settings, "max_jobs_per_timespan", None)
+if _limit is not None and (_limit.max_jobs, _limit.timespan) == (100, 1):
+    workflow.scheduling_settings.max_jobs_per_timespan = None
+
+# A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
+# Snakemake process is running here (Snakemake takes its own lock after parsing).
+from analysis.locks import clear_stale_locks
+
+if _lock_message := clear_stale_locks(Path(workflow.basedir)):
+    print(_lock_message, file=sys.stderr)
+
 
 def figure_files(extension):
     """The figure files a language's document embeds (input function of the render rules)."""

@@ -1,7 +1,8 @@
 # Stage 7: the provenance manifest of every output (rule, script, input checksums,
-# package versions, git commit), written when a run succeeds. It is not a job:
-# it reads Snakemake's own records of the run, and costs no process or scheduling
-# step on the path of a text edit. Included last, so that every rule is known.
+# package versions, git commit), written when a run succeeds. It is not a job: it
+# gathers the records each job wrote beside its log (analysis/jobs.py), and costs
+# no process or scheduling step on the path of a text edit. Included last, so that
+# every rule is known.
 
 PROVENANCE = "results/provenance.json"
 SCRIPTS = {
@@ -17,15 +18,6 @@ PACKAGES = [
 
 
 onsuccess:
-    import threading
-
     from analysis.provenance import write_provenance
 
-    write_provenance(
-        PROVENANCE, products(), SCRIPTS, PACKAGES, pypandoc.get_pandoc_version()
-    )
-    # The scheduler's rate limiter leaves a one-second timer armed, and the process
-    # waits for it before exiting; with every job done there is nothing left to schedule.
-    for thread in threading.enumerate():
-        if isinstance(thread, threading.Timer):
-            thread.cancel()
+    write_provenance(PROVENANCE, products(), SCRIPTS, PACKAGES, pypandoc.get_pandoc_version())

@@ -4,7 +4,7 @@ import yaml
 
 from analysis.atomic import read_json, write_json
 from analysis.claims import check_claims, parse_claims
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.manuscript import merge_numbers, numeric_values
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -17,4 +17,4 @@ def main() -> None:
     write_json({"claims": check_claims(claims, numeric_values(numbers))}, snakemake.output.report)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

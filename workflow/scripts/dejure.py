@@ -3,7 +3,7 @@
 import pandas as pd
 
 from analysis.atomic import write_json
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.models import check_results, dejure_numbers, fit_dejure
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -16,4 +16,4 @@ def main() -> None:
     write_json(dejure_numbers(dejure), snakemake.output.numbers)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

@@ -6,7 +6,7 @@ import yaml
 from analysis.descriptives import OTHER
 from analysis.figures import plot_hosted_by_origin, save_figure
 from analysis.io import read_processed
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.localise import country_name
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -35,4 +35,4 @@ def main() -> None:
         save_figure(figure, svg, png)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

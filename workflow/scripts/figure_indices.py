@@ -7,7 +7,7 @@ from analysis.atomic import write_text
 from analysis.coding import read_table
 from analysis.figures import plot_alignment_heatmap, plot_indices, save_figure
 from analysis.harmonisation import sensitivity_ranges
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.tables import indices_table
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -43,4 +43,4 @@ def main() -> None:
         write_text(indices_table(rows, variants, text, lang), out.table[i])
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

@@ -10,7 +10,7 @@ from analysis.figures import (
     plot_specifications,
     save_figure,
 )
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.models import month_start
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -56,4 +56,4 @@ def main() -> None:
             save_figure(figure, out[f"{name}_svg"][i], out[f"{name}_png"][i])
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

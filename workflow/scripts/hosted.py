@@ -3,7 +3,7 @@
 from analysis.atomic import write_json
 from analysis.descriptives import group_minor_origins, hosted_by_origin, hosted_numbers, top_origins
 from analysis.io import read_processed, write_csv
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -19,4 +19,4 @@ def main() -> None:
     write_json(hosted_numbers(hosted, population, spec["asylum_iso"]), snakemake.output.numbers)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

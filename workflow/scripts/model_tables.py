@@ -3,7 +3,7 @@
 import yaml
 
 from analysis.atomic import read_json, write_text
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.tables import did_table, its_table
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -21,4 +21,4 @@ def main() -> None:
         write_text(did_table(did, text, lang) + "\n" + text["note_did"] + "\n", did_path)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

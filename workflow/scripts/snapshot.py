@@ -4,7 +4,7 @@ import yaml
 
 from analysis.atomic import read_json, write_json
 from analysis.changes import snapshot
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.manuscript import merge_numbers
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -17,4 +17,4 @@ def main() -> None:
     write_json(snapshot(numbers, claims, snakemake.params.languages), snakemake.output.snapshot)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

@@ -1,7 +1,7 @@
 """The releases of the pinned sources, as text numbers the manuscript can quote."""
 
 from analysis.atomic import read_json, write_json
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -20,4 +20,4 @@ def main() -> None:
     write_json(numbers, snakemake.output.numbers)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)

@@ -3,7 +3,7 @@
 import logging
 
 from analysis.io import read_validated_rda, write_csv
-from analysis.jobs import run_logged
+from analysis.jobs import run_job
 from analysis.tidy import TIDIERS
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -18,4 +18,4 @@ def main() -> None:
     logging.info("%s: %d rows → %s", dataset, len(tidy), snakemake.output.table)
 
 
-run_logged(snakemake.log[0], main)
+run_job(snakemake, main)
