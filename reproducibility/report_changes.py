@@ -1,7 +1,9 @@
 """Report what changed in the paper between two states of its inputs.
 
-    # a data update: the current pins against an earlier release (config overlay)
+    # a data update: an earlier release (config overlay, committed or not) → the current pins
     python reproducibility/report_changes.py --base-configfile config/releases/unhcr-2024.12.0.yaml
+    # the current pins → a candidate release not yet committed
+    python reproducibility/report_changes.py --new-configfile my-new-release.yaml
     # any two commits (CI: the previous commit against this one)
     python reproducibility/report_changes.py --base HEAD~1
     # two snapshots already built (results/snapshot.json of each)
@@ -30,17 +32,29 @@ from analysis.reproducibility import clone_and_build  # noqa: E402
 SNAPSHOT = "results/snapshot.json"
 
 
-def built_snapshot(ref: str | None, configfile: str | None) -> dict:
+def built_snapshot(ref: str | None, configfile: Path | None) -> dict:
+    """Build ``ref`` (HEAD if None) in a clean clone, with the overlay ``configfile``
+    (an absolute path: it need not be committed), up to the snapshot; return it."""
     with tempfile.TemporaryDirectory(prefix="paper-changes-") as scratch:
-        extra = ["--configfile", configfile] if configfile else []
+        extra = ["--configfile", str(configfile)] if configfile else []
         clone = clone_and_build(ROOT, Path(scratch), [SNAPSHOT], ref=ref, snakemake_args=extra)
         return json.loads((clone / SNAPSHOT).read_text(encoding="utf-8"))
+
+
+def state(ref: str | None, overlay: Path | None) -> str:
+    """How the report names one side: the commit, and the overlay if any."""
+    name = ref or "HEAD"
+    if overlay is None:
+        return name
+    shown = overlay.relative_to(ROOT) if overlay.is_relative_to(ROOT) else overlay
+    return f"{name} with {shown}"
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base", help="git ref of the old state (default: HEAD)")
-    parser.add_argument("--base-configfile", help="config overlay of the old state")
+    parser.add_argument("--base-configfile", type=Path, help="config overlay of the old state")
+    parser.add_argument("--new-configfile", type=Path, help="config overlay of the new state")
     parser.add_argument("--old", type=Path, help="snapshot of the old state")
     parser.add_argument("--new", type=Path, help="snapshot of the new state")
     parser.add_argument("--output", type=Path, help="write the report here")
@@ -51,13 +65,19 @@ def main() -> int:
         new = json.loads(args.new.read_text(encoding="utf-8"))
         title = f"Changes from {args.old} to {args.new}"
     else:
+        overlays = [
+            path.resolve() if path else None for path in (args.base_configfile, args.new_configfile)
+        ]
+        for path in filter(None, overlays):
+            if not path.is_file():
+                sys.exit(f"no config overlay at {path}")
         try:
-            old = built_snapshot(args.base, args.base_configfile)
-            new = built_snapshot(None, None)
+            old = built_snapshot(args.base, overlays[0])
+            new = built_snapshot(None, overlays[1])
         except RuntimeError as error:
             sys.exit(str(error))
-        base = args.base_configfile or args.base or "HEAD"
-        title = f"What changed in the paper: {base} → HEAD"
+        before, after = state(args.base, overlays[0]), state(None, overlays[1])
+        title = f"What changed in the paper: {before} → {after}"
     diff = compare(old, new)
     report = report_markdown(diff, title)
     if args.output:

@@ -2,11 +2,15 @@
 
     python reproducibility/verify.py            # compare with reproducibility/manifest.sha256
     python reproducibility/verify.py --write    # record the manifest from this clean build
-    python reproducibility/verify.py --twice    # two clean builds, compared with each other
+    python reproducibility/verify.py --twice    # two differently configured clean builds
 
-The clone is of the committed state (HEAD); the sources come from the mirror in
-$PAPER_DATA_MIRROR (else ../shared/data) or their URLs. Exits 1 and lists every
-differing file when the bytes differ. `make verify` and `make manifest` run it.
+The clone is of the committed state (HEAD); the sources come from the configured
+mirror ($PAPER_DATA_MIRROR, else `mirror_dir` in config/config.yaml) or, without
+one, from their pinned URLs. `--twice` builds the second clone with another
+floating-point kernel and thread count (OPENBLAS_CORETYPE, OPENBLAS_NUM_THREADS,
+OMP_NUM_THREADS), another temporary folder and another path, as a build on
+another machine would differ. Exits 1 and lists every differing file when the
+bytes differ. `make verify` and `make manifest` run it.
 """
 
 from __future__ import annotations
@@ -32,11 +36,20 @@ from analysis.reproducibility import (  # noqa: E402
 MANIFEST = ROOT / "reproducibility" / "manifest.sha256"
 
 
-def clean_build(scratch: Path, cores: int) -> dict[str, str]:
+# The second build of --twice: another BLAS kernel (SSE3 instead of the machine's
+# best), more threads, another temporary folder.
+OTHER_MACHINE = {
+    "OPENBLAS_CORETYPE": "Prescott",
+    "OPENBLAS_NUM_THREADS": "2",
+    "OMP_NUM_THREADS": "2",
+}
+
+
+def clean_build(scratch: Path, cores: int, env: dict[str, str] | None = None) -> dict[str, str]:
     """Clone HEAD into ``scratch``, build it, return the checksums of its outputs."""
     started = time.perf_counter()
     try:
-        clone = clone_and_build(ROOT, scratch, ["all"], cores=cores)
+        clone = clone_and_build(ROOT, scratch, ["all"], cores=cores, env=env)
     except RuntimeError as error:
         sys.exit(str(error))
     print(f"clean build in {clone}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
@@ -62,7 +75,10 @@ def main() -> int:
             return 0
         if args.twice:
             with tempfile.TemporaryDirectory(prefix="paper-verify-again-") as second:
-                expected = clean_build(Path(second), args.cores)
+                temporary = Path(second) / "tmp"
+                temporary.mkdir()
+                other = OTHER_MACHINE | {"TMPDIR": str(temporary)}
+                expected = clean_build(Path(second) / "elsewhere", args.cores, env=other)
         else:
             expected = parse_manifest(MANIFEST.read_text(encoding="utf-8"))
     problems = differences(expected, actual)

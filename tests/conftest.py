@@ -1,14 +1,37 @@
-"""Shared fixtures: the repository root and the offline mirror of the sources."""
+"""Shared fixtures: the repository root, the sources, and one built copy of the paper.
+
+Data and tools are never silently missing under CI: ``unavailable`` skips a test
+on a developer's machine but fails it when the environment variable ``CI`` is set.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
+# Every end-to-end build uses this date for the documents, so that builds compare.
+EPOCH = "1700000000"
+DOCUMENTS = [
+    f"manuscript/build/{lang}/paper.{ext}"
+    for lang in ("en", "tr")
+    for ext in ("pdf", "html", "docx")
+]
+
+
+def unavailable(reason: str) -> None:
+    """Skip (on a developer's machine) or fail (under CI) a test whose data or tools are missing."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"CI: {reason}", pytrace=False)
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -16,11 +39,144 @@ def config() -> dict:
     return yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
 
 
+def pinned_sources() -> dict[str, dict]:
+    """Every pinned file: the config's and the release overlays' (keyed by mirror path)."""
+    files = {}
+    for path in [
+        ROOT / "config" / "config.yaml",
+        *sorted((ROOT / "config" / "releases").glob("*")),
+    ]:
+        for name, entry in yaml.safe_load(path.read_text(encoding="utf-8"))["sources"].items():
+            files[entry["path"]] = {**entry, "name": name}
+    return files
+
+
+def _configured_mirror(config: dict) -> Path | None:
+    from analysis.acquire import resolve_mirror
+
+    mirror = resolve_mirror(config.get("mirror_dir"))
+    return None if mirror is None else (ROOT / mirror).resolve()
+
+
+def _mirror_from_urls(folder: Path) -> None:
+    """Download every pinned file from its URL into ``folder`` (checksums verified)."""
+    from analysis.acquire import Source, acquire
+
+    lines = []
+    for path, entry in sorted(pinned_sources().items()):
+        source = Source.from_config(entry["name"], entry)
+        acquire(source, folder / path, mirror=None, timeout=30)
+        lines.append(f"{source.sha256}  {path}\n")
+    (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
 @pytest.fixture(scope="session")
-def mirror() -> Path:
-    """The mirror of the pinned sources: $PAPER_DATA_MIRROR, else ../shared/data."""
-    chosen = os.environ.get("PAPER_DATA_MIRROR") or ROOT.parent / "shared" / "data"
-    path = Path(chosen)
-    if not (path / "SHA256SUMS").is_file():
-        pytest.skip(f"no mirror of the sources at {path}; set PAPER_DATA_MIRROR")
-    return path
+def mirror(config, tmp_path_factory) -> Path:
+    """A folder holding every pinned source at its mirror path.
+
+    The configured mirror ($PAPER_DATA_MIRROR, else ``mirror_dir``) when there is
+    one; otherwise the files are downloaded from their pinned URLs once per run.
+    """
+    from analysis.acquire import AcquireError
+
+    configured = _configured_mirror(config)
+    if configured is not None:
+        missing = [path for path in pinned_sources() if not (configured / path).is_file()]
+        if missing:
+            pytest.fail(f"the configured mirror {configured} lacks {', '.join(missing)}")
+        return configured
+    folder = _shared_dir(tmp_path_factory) / "mirror"
+    with _locked(folder.with_suffix(".lock")):
+        if not (folder / "SHA256SUMS").is_file():
+            try:
+                _mirror_from_urls(folder)
+            except AcquireError as error:
+                unavailable(f"no mirror is configured and the pinned URLs failed: {error}")
+    return folder
+
+
+# --------------------------------------------------------------------------- builds
+
+
+def project_files() -> list[str]:
+    """The files of the working tree that git would commit (tracked or not ignored)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [name for name in listed.stdout.splitlines() if (ROOT / name).is_file()]
+
+
+def copy_project(target: Path) -> Path:
+    """A copy of the working tree's project files in ``target`` (a fresh folder)."""
+    for name in project_files():
+        (target / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target / name)
+    return target
+
+
+def snakemake(
+    workdir: Path, *args: str, mirror: Path | None, env: dict | None = None
+) -> subprocess.CompletedProcess:
+    """Run Snakemake in ``workdir`` with the mirror and the fixed document date."""
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    environment.pop("PAPER_DATA_MIRROR", None)
+    if mirror is not None:
+        environment["PAPER_DATA_MIRROR"] = str(mirror)
+    return subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
+        cwd=workdir,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    """A folder shared by every pytest-xdist worker of this run (the workers' common parent)."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+class _locked:
+    """An exclusive file lock, so that one worker builds a shared fixture and the others wait."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __enter__(self):
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.handle = open(self.path, "w")
+        fcntl.flock(self.handle, fcntl.LOCK_EX)
+
+    def __exit__(self, *exc):
+        fcntl.flock(self.handle, fcntl.LOCK_UN)
+        self.handle.close()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, mirror) -> Path:
+    """The whole paper built once from a copy of the working tree, shared by every test
+    (and every xdist worker) that only reads it. Tests that change files use ``scratch``."""
+    folder = _shared_dir(tmp_path_factory) / "built"
+    with _locked(folder.with_suffix(".lock")):
+        status = folder.with_suffix(".json")
+        if not status.is_file():
+            copy_project(folder)
+            run = snakemake(folder, mirror=mirror)
+            status.write_text(json.dumps({"returncode": run.returncode, "stderr": run.stderr}))
+        result = json.loads(status.read_text())
+    assert result["returncode"] == 0, result["stderr"][-4000:]
+    return folder
+
+
+@pytest.fixture
+def scratch(built, tmp_path) -> Path:
+    """A private copy of the built tree (outputs, Snakemake's records, times kept)."""
+    target = tmp_path / "paper"
+    shutil.copytree(built, target, symlinks=True)
+    return target

@@ -10,7 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from analysis.acquire import AcquireError, Source, acquire, resolve_mirror, sha256_of
+from analysis.acquire import (
+    AcquireError,
+    Source,
+    acquire,
+    resolve_mirror,
+    set_aside_unpinned,
+    sha256_of,
+)
 
 
 @pytest.fixture
@@ -122,3 +129,30 @@ def test_http_download_of_the_whole_mirror_matches(config, http_mirror, tmp_path
         source = Source.from_config(name, {**entry, "url": f"{http_mirror}/{entry['path']}"})
         acquire(source, tmp_path / f"{name}.rda", mirror=None, timeout=10)
     assert len(list(tmp_path.glob("*.rda"))) == len(config["sources"])
+
+
+def test_the_store_restores_a_pin_without_mirror_or_network(frontex, mirror, tmp_path):
+    store = tmp_path / ".store"
+    first = acquire(frontex, tmp_path / "a.rda", mirror, store=store)
+    # no mirror, and a URL nobody answers: the store has the pinned bytes
+    offline = Source(frontex.name, frontex.path, "http://127.0.0.1:9/x", frontex.sha256, "")
+    again = acquire(offline, tmp_path / "b.rda", mirror=None, timeout=1, store=store)
+    assert sha256_of(tmp_path / "b.rda") == frontex.sha256
+    assert again["obtained_from"].startswith("store:")
+    assert again["first_obtained_from"] == first["obtained_from"]
+
+
+def test_a_stored_copy_that_differs_from_its_pin_is_set_aside(frontex, mirror, tmp_path):
+    folder = tmp_path / "sources"
+    acquire(frontex, folder / "frontex.rda", mirror)
+    (folder / "frontex.provenance.json").write_text("{}", encoding="utf-8")
+    assert set_aside_unpinned([frontex], folder) == []  # a matching copy stays
+    with open(folder / "frontex.rda", "ab") as handle:
+        handle.write(b"\0")
+    actual = sha256_of(folder / "frontex.rda")
+    [message] = set_aside_unpinned([frontex], folder)
+    assert str(folder / "frontex.rda") in message
+    assert f"expected sha256 {frontex.sha256}, actual {actual}" in message
+    assert not (folder / "frontex.rda").exists()
+    assert (folder / "rejected" / f"frontex.{actual[:12]}.rda").is_file()
+    assert (folder / "rejected" / f"frontex.{actual[:12]}.provenance.json").is_file()

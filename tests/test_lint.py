@@ -32,10 +32,32 @@ def test_snakemake_lint_is_clean():
     assert "Lints for" not in run.stdout + run.stderr
 
 
-def test_environment_yml_installs_exactly_the_lock():
-    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
-    assert "-r requirements/lock.txt" in text and "--require-hashes" in text
-    assert "python=3.11" in text
+def test_environment_yml_pip_section_is_accepted_by_pip(tmp_path):
+    """conda writes the pip entries to a requirements file and runs pip on it: pip's own
+    parser must accept every line, and the result must be exactly the hashed lock."""
+    import yaml
+    from pip._internal.network.session import PipSession
+    from pip._internal.req.req_file import parse_requirements
+
+    environment = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert "python=3.11" in environment["dependencies"]
+    [pip_section] = [
+        entry["pip"] for entry in environment["dependencies"] if isinstance(entry, dict)
+    ]
+    requirements = tmp_path / "condaenv.requirements.txt"
+    requirements.write_text(
+        "\n".join(line.replace("requirements/", f"{ROOT}/requirements/") for line in pip_section)
+        + "\n",
+        encoding="utf-8",
+    )
+    parsed = list(parse_requirements(str(requirements), session=PipSession()))
+    lock = [
+        line.split()[0]
+        for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines()
+        if line and not line.startswith((" ", "#", "-"))
+    ]
+    assert sorted(str(item.requirement).strip() for item in parsed) == sorted(lock)
+    assert all(item.options and item.options.get("hashes") for item in parsed)
 
 
 def test_lock_pins_every_direct_requirement_with_hashes():

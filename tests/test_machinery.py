@@ -1,0 +1,131 @@
+"""Canonical floats, dataset citations from pins, stale locks, the provenance manifest."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from analysis.atomic import SIGNIFICANT_DIGITS, canonical_float, plain
+from analysis.citations import CitationError, dataset_entry
+from analysis.jobs import record_path
+from analysis.locks import clear_stale_locks
+from analysis.provenance import job_records, manifest
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+
+
+@given(finite)
+def test_canonical_floats_are_stable_and_close(value):
+    once = canonical_float(value)
+    assert canonical_float(once) == once  # idempotent: rounding a written value changes nothing
+    assert math.isclose(once, value, rel_tol=10 ** (1 - SIGNIFICANT_DIGITS), abs_tol=1e-300)
+
+
+@given(finite, st.floats(min_value=-1e-12, max_value=1e-12))
+def test_kernel_sized_differences_vanish_except_at_a_rounding_boundary(value, relative):
+    """Values differing in the 12th digit (what differing BLAS kernels give) are written
+    the same unless they straddle a rounding boundary of the 6th digit."""
+    nearby = value * (1 + relative)
+    if canonical_float(value) != canonical_float(nearby):
+        boundary = abs(canonical_float(value) - canonical_float(nearby))
+        assert boundary <= abs(value) * 10 ** (1 - SIGNIFICANT_DIGITS) + 1e-300
+
+
+def test_plain_rounds_nested_floats_and_drops_non_finite():
+    assert plain({"a": [0.123456789, float("nan")], "b": -0.0}) == {
+        "a": [0.123457, None],
+        "b": 0.0,
+    }
+
+
+SOURCES = {
+    "one": {"release": "pkg 2025.1", "year": 2025},
+    "two": {"release": "pkg 2025.1", "year": 2025},
+    "old": {"release": "pkg 2024.1", "year": 2024},
+}
+DATASET = {
+    "sources": ["one", "two"],
+    "author": "UNHCR",
+    "corporate": True,
+    "title": "Data",
+    "published": "R package",
+    "url": "https://example.org",
+    "verification": "seen",
+}
+
+
+def test_a_dataset_citation_carries_the_release_of_its_pins():
+    entry = dataset_entry("data", DATASET, SOURCES)
+    assert "@misc{data," in entry and "release pkg 2025.1" in entry and "year = {2025}" in entry
+    moved = dataset_entry("data", {**DATASET, "sources": ["old"]}, SOURCES)
+    assert "release pkg 2024.1" in moved and "year = {2024}" in moved
+
+
+def test_a_dataset_whose_pins_disagree_is_an_error():
+    with pytest.raises(CitationError, match="pinned to different releases"):
+        dataset_entry("data", {**DATASET, "sources": ["one", "old"]}, SOURCES)
+
+
+def test_no_lock_no_message(tmp_path):
+    assert clear_stale_locks(tmp_path) is None
+
+
+def test_a_stale_lock_is_removed(tmp_path):
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    (locks / "0.input.lock").write_text("x\n")
+    assert "removed a stale lock" in clear_stale_locks(tmp_path)
+    assert not list(locks.iterdir())
+
+
+def test_a_live_run_keeps_its_lock(tmp_path):
+    locks = tmp_path / ".snakemake" / "locks"
+    locks.mkdir(parents=True)
+    (locks / "0.output.lock").write_text("x\n")
+    live = subprocess.Popen(["bash", "-c", "exec -a snakemake sleep 30"], cwd=tmp_path)
+    try:
+        import time
+
+        time.sleep(0.2)
+        assert f"pid {live.pid}" in clear_stale_locks(tmp_path)
+        assert (locks / "0.output.lock").is_file()
+    finally:
+        live.kill()
+        live.wait()
+
+
+def test_the_manifest_joins_job_records_and_distrusts_stale_ones(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("in.csv").write_text("a\n")
+    Path("out.json").write_text("{}\n")
+    Path("other.json").write_text("{}\n")
+    from analysis.acquire import sha256_of
+
+    record = {
+        "rule": "make",
+        "wildcards": {},
+        "inputs": {"in.csv": sha256_of(Path("in.csv"))},
+        "outputs": {"out.json": sha256_of(Path("out.json")), "other.json": "0" * 64},
+    }
+    log = Path("logs/make.log")
+    log.parent.mkdir()
+    record_path(log).write_text(json.dumps(record))
+    entries = {
+        e["output"]: e
+        for e in manifest(
+            ["out.json", "other.json"],
+            {"make": "workflow/scripts/make.py"},
+            job_records(Path("logs")),
+        )
+    }
+    assert entries["out.json"]["rule"] == "make"
+    assert entries["out.json"]["script"] == "workflow/scripts/make.py"
+    assert entries["out.json"]["inputs"] == record["inputs"]
+    # the record's checksum of other.json is not the file's: not trusted
+    assert entries["other.json"]["rule"] == ""
