@@ -9,26 +9,38 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env test lint bench verify manifest report changes lock clean
+.PHONY: paper env dev test lint bench verify manifest report changes numbers lock clean
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
 
 env: $(VENV)/.installed
+dev: $(VENV)/.dev-installed
 
-# Hash-checked install of exactly the locked set; redone when the lock changes.
-$(VENV)/.installed: requirements/lock.txt
+# Hash-checked install of exactly the locked runtime set, then the two packages of
+# this repository (paperkit, the machinery; asylum_regime, the paper's science),
+# editable and without dependencies: everything they need is in the lock.
+$(VENV)/.installed: requirements/runtime.txt paperkit/pyproject.toml pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--require-hashes --no-deps -r requirements/lock.txt
+		--require-hashes --no-deps -r requirements/runtime.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--no-deps --no-build-isolation --no-index -e ./paperkit -e .
 	touch $@
 
-test: env
+# Tests and linters on top (requirements/dev.txt).
+$(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
+		--require-hashes --no-deps -r requirements/dev.txt
+	touch $@
+
+test: dev
 	$(BIN)/python -m pytest
 
-lint: env
+lint: dev
 	$(BIN)/ruff check .
+	$(BIN)/snakefmt --check Snakefile workflow paperkit/src/paperkit/workflow
 	$(BIN)/snakemake --lint
 
 bench: env
@@ -51,14 +63,21 @@ BASE ?= HEAD~1
 changes: env
 	$(BIN)/python reproducibility/report_changes.py --base $(BASE)
 
-# Re-resolve the lock from requirements/requirements.in (online). uv keeps the pins
-# already in lock.txt unless requirements.in asks otherwise; it runs from a
-# throwaway venv, so it is not part of the paper's environment.
+# Every placeholder the text can use, with its value in each language and the rule
+# that makes it.
+numbers: paper
+	$(BIN)/python -m paperkit.catalogue
+
+# Re-resolve the locks from requirements/*.in (online). uv keeps the pins already
+# in the .txt files unless the .in files ask otherwise; it runs from a throwaway
+# venv, so it is not part of the paper's environment.
 lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
-	.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
-		requirements/requirements.in -o requirements/lock.txt
+	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
+		runtime.in -o runtime.txt
+	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
+		dev.in -o dev.txt
 	rm -rf .lock-venv
 
 clean:

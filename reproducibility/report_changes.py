@@ -23,11 +23,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from paperkit.changes import compare, report_markdown, snapshot_languages
+from paperkit.reproducibility import clone_and_build
 
-from analysis.changes import compare, report_markdown  # noqa: E402
-from analysis.reproducibility import clone_and_build  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
+
 
 SNAPSHOT = "results/snapshot.json"
 
@@ -79,7 +79,7 @@ def main() -> int:
         before, after = state(args.base, overlays[0]), state(None, overlays[1])
         title = f"What changed in the paper: {before} → {after}"
     diff = compare(old, new)
-    report = report_markdown(diff, title)
+    report = report_markdown(diff, title, snapshot_languages(new))
     if args.output:
         args.output.write_text(report, encoding="utf-8")
     else:

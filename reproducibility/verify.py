@@ -22,16 +22,16 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from analysis.reproducibility import (  # noqa: E402
+from paperkit.reproducibility import (
     clone_and_build,
     differences,
     format_manifest,
     output_hashes,
     parse_manifest,
 )
+
+ROOT = Path(__file__).resolve().parent.parent
+
 
 MANIFEST = ROOT / "reproducibility" / "manifest.sha256"
 

@@ -27,6 +27,14 @@ DOCUMENTS = [
 ]
 
 
+def languages() -> dict:
+    """The paper's configured languages (paperkit.languages.Language by code)."""
+    from paperkit.languages import languages_from_config
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    return languages_from_config(config["languages"])
+
+
 def unavailable(reason: str) -> None:
     """Skip (on a developer's machine) or fail (under CI) a test whose data or tools are missing."""
     if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
@@ -52,7 +60,7 @@ def pinned_sources() -> dict[str, dict]:
 
 
 def _configured_mirror(config: dict) -> Path | None:
-    from analysis.acquire import resolve_mirror
+    from paperkit.acquire import resolve_mirror
 
     mirror = resolve_mirror(config.get("mirror_dir"))
     return None if mirror is None else (ROOT / mirror).resolve()
@@ -60,7 +68,7 @@ def _configured_mirror(config: dict) -> Path | None:
 
 def _mirror_from_urls(folder: Path) -> None:
     """Download every pinned file from its URL into ``folder`` (checksums verified)."""
-    from analysis.acquire import Source, acquire
+    from paperkit.acquire import Source, acquire
 
     lines = []
     for path, entry in sorted(pinned_sources().items()):
@@ -77,7 +85,7 @@ def mirror(config, tmp_path_factory) -> Path:
     The configured mirror ($PAPER_DATA_MIRROR, else ``mirror_dir``) when there is
     one; otherwise the files are downloaded from their pinned URLs once per run.
     """
-    from analysis.acquire import AcquireError
+    from paperkit.acquire import AcquireError
 
     configured = _configured_mirror(config)
     if configured is not None:
@@ -122,7 +130,9 @@ def snakemake(
     workdir: Path, *args: str, mirror: Path | None, env: dict | None = None
 ) -> subprocess.CompletedProcess:
     """Run Snakemake in ``workdir`` with the mirror and the fixed document date."""
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, **(env or {})}
+    # The copy builds with its own code (the installed packages are editable ones of ROOT).
+    own_code = os.pathsep.join([str(workdir / "paperkit" / "src"), str(workdir / "src")])
+    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": own_code, **(env or {})}
     environment.pop("PAPER_DATA_MIRROR", None)
     if mirror is not None:
         environment["PAPER_DATA_MIRROR"] = str(mirror)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.acquire import (
+from paperkit.acquire import (
     AcquireError,
     Source,
     acquire,

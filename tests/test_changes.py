@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from analysis.changes import compare, report_markdown, snapshot
-from analysis.manuscript import Number
+from paperkit.changes import compare, report_markdown, snapshot
+from paperkit.numbers import Number
+from tests.conftest import languages
 
 CLAIMS = {
     "syrians_fell": {
@@ -28,7 +29,7 @@ def release(last: int, peak: int, share: float, year: int) -> dict:
         "last_year": Number(year, "year"),
         "countries": Number(["SY", "AF"], "countries"),
     }
-    return snapshot(numbers, CLAIMS, ["en", "tr"])
+    return snapshot(numbers, CLAIMS, languages())
 
 
 OLD = release(last=2_901_000, peak=3_737_369, share=0.106, year=2024)
@@ -55,7 +56,7 @@ def test_claims_whose_truth_changed_are_reported():
 
 
 def test_report_lists_both_languages_and_the_flipped_claims():
-    report = report_markdown(compare(OLD, NEW), "Fixture update")
+    report = report_markdown(compare(OLD, NEW), "Fixture update", ["en", "tr"])
     assert "3 of 5 numbers changed; 2 of 2 claims changed truth." in report
     assert "| `syria_last` | 2,901,000 → 3,737,369 | 2.901.000 → 3.737.369 |" in report
     assert "**syrians_fell**: holds → fails" in report
@@ -63,7 +64,7 @@ def test_report_lists_both_languages_and_the_flipped_claims():
 
 
 def test_no_change_is_reported_as_none():
-    report = report_markdown(compare(NEW, NEW), "No update")
+    report = report_markdown(compare(NEW, NEW), "No update", ["en", "tr"])
     assert "0 of 5 numbers changed; 0 of 2 claims changed truth." in report
     assert "##" not in report
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from analysis.claims import Claim, ClaimError, check_claims, evaluate, parse_claims
+from paperkit.claims import Claim, ClaimError, check_claims, evaluate, parse_claims
 from tests.conftest import ROOT
 
 VALUES = {"irr": 0.024, "irr_high": 0.036, "p": 0.0004, "low": 0.7, "high": 1.6}
@@ -41,7 +41,7 @@ def test_unknown_number_is_named():
 
 
 def test_a_flipped_claim_fails_quoting_both_languages():
-    claim = Claim("cut", "Crossings fell.", "Geçişler düştü.", "irr > 1")
+    claim = Claim("cut", {"en": "Crossings fell.", "tr": "Geçişler düştü."}, "irr > 1")
     with pytest.raises(ClaimError) as error:
         check_claims([claim], VALUES)
     message = str(error.value)
@@ -49,14 +49,23 @@ def test_a_flipped_claim_fails_quoting_both_languages():
     assert "Crossings fell." in message and "Geçişler düştü." in message
 
 
-def test_a_claim_needs_both_languages_and_a_check():
+def test_a_claim_needs_every_language_and_a_check():
     with pytest.raises(ClaimError, match="missing tr"):
-        parse_claims({"x": {"en": "E", "check": "1 < 2"}})
+        parse_claims({"x": {"en": "E", "check": "1 < 2"}}, ["en", "tr"])
+    with pytest.raises(ClaimError, match="'check' is a required property"):
+        parse_claims({"x": {"en": "E", "tr": "T"}}, ["en", "tr"])
+
+
+def test_the_claims_file_is_checked_against_its_schema():
+    with pytest.raises(ClaimError, match="breaks its schema") as error:
+        parse_claims({"x": {"en": "E", "tr": "T", "check": "1 < 2", "chekc": "typo"}}, ["en"])
+    assert "chekc" in str(error.value)
 
 
 def test_the_committed_claims_parse_and_only_name_simple_checks():
     claims = parse_claims(
-        yaml.safe_load((ROOT / "manuscript" / "claims.yaml").read_text(encoding="utf-8"))
+        yaml.safe_load((ROOT / "manuscript" / "claims.yaml").read_text(encoding="utf-8")),
+        ["en", "tr"],
     )
     assert len(claims) >= 10
     for claim in claims:

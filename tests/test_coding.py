@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.coding import read_alignment
-from analysis.io import SCHEMAS
-from analysis.validate import ValidationError
+from asylum_regime.coding import read_alignment
+from asylum_regime.paths import TABLE_SCHEMAS as SCHEMAS
+from paperkit.validate import ValidationError
 
 HEADER = (
     "requirement_id,group,eu_instrument_id,eu_article,requirement_en,requirement_tr,"
@@ -99,7 +99,7 @@ def test_a_requirement_coded_in_two_files_is_rejected(tmp_path):
 
 def test_committed_inputs_validate():
     """Every committed legal and policy table passes its schema and the cross-file rules."""
-    from analysis.harmonisation import CODED_TABLES, load_coded_inputs
+    from asylum_regime.harmonisation import CODED_TABLES, load_coded_inputs
     from tests.conftest import ROOT
 
     raw = ROOT / "data" / "raw"

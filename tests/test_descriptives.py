@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.descriptives import (
+from asylum_regime.descriptives import (
     OTHER,
     group_minor_origins,
     hosted_by_origin,
-    hosted_numbers,
     largest_host_by_year,
     top_origins,
 )
+from asylum_regime.numbers import hosted_numbers
 
 
 def population() -> pd.DataFrame:

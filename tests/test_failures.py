@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.reproducibility import output_hashes
+from paperkit.reproducibility import output_hashes
 from tests.conftest import DOCUMENTS, EPOCH, copy_project, snakemake
 
 pytestmark = pytest.mark.e2e
@@ -195,6 +195,7 @@ def test_make_clean_then_a_moved_pin_fetches_the_new_release(scratch, mirror):
         scratch,
         mirror,
         "results/numbers/hosted.json",
+        "results/bibliography/datasets.bib",
         "--configfile",
         "config/releases/unhcr-2024.12.0.yaml",
     )
@@ -202,6 +203,9 @@ def test_make_clean_then_a_moved_pin_fetches_the_new_release(scratch, mirror):
     assert sha256(stored) == overlay["sources"]["unhcr_population"]["sha256"]
     hosted = json.loads((scratch / "results/numbers/hosted.json").read_text(encoding="utf-8"))
     assert hosted["hosted_last_year"]["value"] == 2024
+    # the reference list cites the release the numbers come from
+    citations = (scratch / "results/bibliography/datasets.bib").read_text(encoding="utf-8")
+    assert "release refugees 2024.12.0" in citations and "year = {2024}" in citations
 
 
 # --------------------------------------------------------------------------- validation

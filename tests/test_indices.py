@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.indices import (
+from asylum_regime.indices import (
     legislative_index,
     policy_index,
     practice_index,
@@ -204,7 +204,7 @@ def test_practice_index_needs_enough_components():
 
 
 def test_practice_components_from_reports_events_and_arrivals():
-    from analysis.indices import practice_components
+    from asylum_regime.indices import practice_components
 
     statement = pd.DataFrame(
         {

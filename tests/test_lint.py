@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -53,22 +55,83 @@ def test_environment_yml_pip_section_is_accepted_by_pip(tmp_path):
     parsed = list(parse_requirements(str(requirements), session=PipSession()))
     lock = [
         line.split()[0]
-        for line in (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8").splitlines()
+        for line in (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8").splitlines()
         if line and not line.startswith((" ", "#", "-"))
     ]
     assert sorted(str(item.requirement).strip() for item in parsed) == sorted(lock)
     assert all(item.options and item.options.get("hashes") for item in parsed)
 
 
-def test_lock_pins_every_direct_requirement_with_hashes():
-    lock = (ROOT / "requirements" / "lock.txt").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["runtime", "dev"])
+def test_locks_pin_every_direct_requirement_with_hashes(name):
+    lock = (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8")
     direct = [
         line.split("#")[0].strip()
-        for line in (ROOT / "requirements" / "requirements.in").read_text().splitlines()
+        for line in (ROOT / "requirements" / f"{name}.in").read_text().splitlines()
+        if not line.startswith("-")
     ]
     for requirement in filter(None, direct):
-        name, version = requirement.split("==")
-        assert f"{name}=={version} \\\n    --hash=sha256:" in lock, requirement
+        package, version = requirement.split("==")
+        assert f"{package}=={version} \\\n    --hash=sha256:" in lock, requirement
+
+
+def test_every_imported_third_party_package_is_declared():
+    """numpy, scipy, psutil and the others are imported directly, so they are declared
+    directly (not left to arrive as someone else's dependency)."""
+    import ast
+    import sys
+
+    declared = {
+        line.split("==")[0].strip().lower().replace("-", "_")
+        for name in ("runtime", "dev")
+        for line in (ROOT / "requirements" / f"{name}.in").read_text().splitlines()
+        if "==" in line
+    }
+    aliases = {"yaml": "pyyaml", "pypandoc": "pypandoc_binary", "sklearn": "scikit_learn"}
+    first_party = {"paperkit", "asylum_regime", "tests"}
+    tooling = {"pip"}  # the installer itself: a test reads its requirements parser
+    imported = set()
+    for path in [
+        *ROOT.glob("paperkit/src/**/*.py"),
+        *ROOT.glob("src/**/*.py"),
+        *ROOT.glob("workflow/scripts/*.py"),
+        *ROOT.glob("tests/*.py"),
+        *ROOT.glob("reproducibility/*.py"),
+        *ROOT.glob("benchmarks/*.py"),
+    ]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name.split(".")[0] for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                imported.add(node.module.split(".")[0])
+    third_party = {
+        name
+        for name in imported
+        if name not in sys.stdlib_module_names and name not in first_party | tooling
+    }
+    missing = sorted(
+        name for name in third_party if aliases.get(name, name).lower() not in declared
+    )
+    assert missing == []
+
+
+def test_snakefmt_is_clean():
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "snakefmt",
+            "--check",
+            "Snakefile",
+            "workflow",
+            "paperkit/src/paperkit/workflow",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
 
 
 def test_ci_workflow_is_actionlint_clean():
@@ -83,3 +146,37 @@ def test_ci_workflow_is_actionlint_clean():
         check=False,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+
+
+def test_the_machinery_never_imports_the_paper():
+    """paperkit is the reusable part: it may not import this paper's science."""
+    import ast
+
+    offenders = []
+    for path in (ROOT / "paperkit" / "src" / "paperkit").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            offenders += [
+                f"{path.relative_to(ROOT)}: {n}" for n in names if n.startswith("asylum_regime")
+            ]
+    for path in (ROOT / "paperkit" / "src" / "paperkit").rglob("*.smk"):
+        if "asylum_regime" in path.read_text(encoding="utf-8"):
+            offenders.append(str(path.relative_to(ROOT)))
+    assert offenders == []
+
+
+def test_no_script_inserts_into_sys_path():
+    for path in [
+        *ROOT.glob("workflow/**/*.py"),
+        *ROOT.glob("reproducibility/*.py"),
+        *ROOT.glob("paperkit/src/**/*.py"),
+        *ROOT.glob("src/**/*.py"),
+        ROOT / "Snakefile",
+        *ROOT.glob("**/*.smk"),
+    ]:
+        if ".venv" not in path.parts:
+            assert "sys.path.insert" not in path.read_text(encoding="utf-8"), path

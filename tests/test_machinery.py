@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from analysis.atomic import SIGNIFICANT_DIGITS, canonical_float, plain
-from analysis.citations import CitationError, dataset_entry
-from analysis.jobs import record_path
-from analysis.locks import clear_stale_locks
-from analysis.provenance import job_records, manifest
+from paperkit.atomic import SIGNIFICANT_DIGITS, canonical_float, plain
+from paperkit.citations import CitationError, dataset_entry
+from paperkit.jobs import record_path
+from paperkit.locks import clear_stale_locks
+from paperkit.provenance import job_records, manifest
 
-finite = st.floats(allow_nan=False, allow_infinity=False)
+finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False)
 
 
 @given(finite)
@@ -105,7 +105,7 @@ def test_the_manifest_joins_job_records_and_distrusts_stale_ones(tmp_path, monke
     Path("in.csv").write_text("a\n")
     Path("out.json").write_text("{}\n")
     Path("other.json").write_text("{}\n")
-    from analysis.acquire import sha256_of
+    from paperkit.acquire import sha256_of
 
     record = {
         "rule": "make",

@@ -1,23 +1,39 @@
-"""Placeholder, figure and cross-reference resolution of the manuscript sources."""
+"""The manuscript on Pandoc's AST: placeholders, figures, tables, cross-references and
+claims resolved in one parse; problems named with file and line."""
 
 from __future__ import annotations
 
+import json
+
+import pypandoc
 import pytest
 
-from analysis.manuscript import (
+from paperkit.languages import Language
+from paperkit.manuscript import (
+    Context,
     ManuscriptError,
-    Number,
-    merge_numbers,
     number_targets,
-    placeholders,
+    read_sources,
+    read_tables,
     resolve,
+    skeleton,
 )
+from paperkit.numbers import Number, NumberError, merge_numbers
+from paperkit.pandoc_ast import stringify
 from tests.conftest import ROOT
 
+PANDOC = pypandoc.get_pandoc_path()
+EN, TR = Language("en", "en_GB"), Language("tr", "tr_TR", "turkish")
+LABELS = {
+    "en": {"references": {"fig": "Figure", "tbl": "Table", "sec": "Section"}},
+    "tr": {"references": {"fig": "Şekil", "tbl": "Tablo", "sec": "Bölüm"}},
+}
 NUMBERS = {
     "peak": Number(3737369, "count"),
     "peak_year": Number(2021, "year"),
     "share": Number(0.176, "percent", 1),
+    "p": Number(0.0004, "p_value", 3),
+    "day": Number("2016-03-18", "date"),
 }
 
 SOURCE = """# Intro {#sec:intro}
@@ -32,63 +48,131 @@ Peak {{peak}} in {{peak_year}} ({{share}}), see @fig:hosted and @sec:later.
 
 ![Second.](figure:other){#fig:second}
 
-As @fig:second shows, and @sec:sub.
+As @fig:second shows, and @sec:sub, on {{day}} with p {{p}}.
 """
 
 
-def test_english_resolution():
-    text = resolve(SOURCE, NUMBERS, "en", "results/figures/en")
-    assert "Peak 3,737,369 in 2021 (17.6%)" in text
-    assert "[Figure 1](#fig:hosted)" in text and "[Section 2](#sec:later)" in text
-    assert "[Section 2.1](#sec:sub)" in text and "[Figure 2](#fig:second)" in text
-    assert (
-        "![Figure 1: Hosted people.](results/figures/en/unhcr_hosted){#fig:hosted width=100%}"
-        in text
+def resolved(text: str, language: Language = EN, name: str = "en/01.md", **extra) -> dict:
+    files = [(name, text)]
+    context = Context(NUMBERS, language, LABELS[language.code], f"fig/{language.code}", **extra)
+    return resolve(read_sources(PANDOC, files), context, dict(files))
+
+
+def plain(ast: dict) -> str:
+    """The document's text, block by block (through Pandoc's plain writer)."""
+    return pypandoc.convert_text(
+        json.dumps(ast), "plain", format="json", extra_args=["--wrap=none"]
     )
+
+
+def test_english_resolution():
+    ast = resolved(SOURCE)
+    text = plain(ast)
+    assert "Peak 3,737,369 in 2021 (17.6%), see Figure 1 and Section 2." in text
+    assert "As Figure 2 shows, and Section 2.1, on 18 March 2016 with p < 0.001." in text
+    [figure] = [b for b in ast["blocks"] if b["t"] == "Figure" and b["c"][0][0] == "fig:hosted"]
+    assert stringify(figure["c"][1][1][0]["c"]) == "Figure 1: Hosted people."
+    image = figure["c"][2][0]["c"][0]["c"]
+    assert image[2][0] == "fig/en/unhcr_hosted.svg"
+    links = [i for b in ast["blocks"] if b["t"] == "Para" for i in b["c"] if i["t"] == "Link"]
+    assert links[0]["c"][2][0] == "#fig:hosted"
+
+
+def test_a_value_with_a_less_than_sign_is_never_read_as_markdown():
+    """The root of the superlinear render: '<' re-read by Pandoc's Markdown reader."""
+    ast = resolved("p {{p}} and more.\n")
+    assert ast["blocks"][0]["c"][:5] == [
+        {"t": "Str", "c": "p"},
+        {"t": "Space"},
+        {"t": "Str", "c": "<"},
+        {"t": "Space"},
+        {"t": "Str", "c": "0.001"},
+    ]
 
 
 def test_turkish_resolution_with_case_endings():
     source = (
         "{{peak_year|de}} {{peak|e}} {{share|sine}}, @fig:hosted|de.\n\n"
-        "![Cap.](figure:x){#fig:hosted}"
+        "![Cap.](figure:x){#fig:hosted}\n"
     )
-    text = resolve(source, NUMBERS, "tr", "results/figures/tr")
-    assert text.startswith("2021’de 3.737.369’a %17,6’sına, [Şekil 1’de](#fig:hosted).")
-    assert "![Şekil 1: Cap.](results/figures/tr/x){#fig:hosted}" in text
+    text = plain(resolved(source, TR, "tr/01.md"))
+    assert "2021’de 3.737.369’a %17,6’sına, Şekil 1’de." in text
+    assert "Şekil 1: Cap." in text
 
 
-def test_missing_placeholder_fails_naming_it_and_the_line():
+def test_case_endings_need_a_language_that_has_them():
+    with pytest.raises(ManuscriptError, match="'en' has none"):
+        resolved("{{peak_year|de}}\n")
+
+
+def test_missing_placeholder_fails_naming_file_and_line():
     with pytest.raises(ManuscriptError) as error:
-        resolve("ok\n\nWe saw {{nowhere}} people.", NUMBERS, "en", "f", source_name="en/paper.md")
-    assert "en/paper.md:3: placeholder '{{nowhere}}' has no value" in str(error.value)
+        resolved("ok\n\nWe saw {{nowhere}} people.\n", name="manuscript/en/20-x.md")
+    assert "manuscript/en/20-x.md:3: placeholder '{{nowhere}}' has no value" in str(error.value)
 
 
 def test_dangling_reference_fails():
     with pytest.raises(ManuscriptError, match=r"reference @fig:missing points at no figure"):
-        resolve("See @fig:missing.", NUMBERS, "en", "f")
+        resolved("See @fig:missing.\n")
 
 
-def test_case_endings_are_turkish_only():
-    with pytest.raises(ManuscriptError, match="Turkish text only"):
-        resolve("{{peak_year|de}}", NUMBERS, "en", "f")
+def test_claim_markers_vanish_without_leaving_spaces():
+    text = plain(
+        resolved("A host{{claim:c}} and {{claim:c}} more\n{{claim:c}} text.\n", claims={"c"})
+    )
+    assert "A host and more text." in text
+    with pytest.raises(ManuscriptError, match="claim 'd' is not in the claims file"):
+        resolved("x{{claim:d}}\n", claims={"c"})
+
+
+def test_a_generated_table_takes_the_place_of_its_div():
+    tables = read_tables(PANDOC, {"its": "| a | b |\n|---|--:|\n| 1 | 2 |\n\nA note.\n"})
+    ast = resolved("::: {#tbl:its}\nThe caption.\n:::\n\nSee @tbl:its.\n", tables=tables)
+    kinds = [block["t"] for block in ast["blocks"]]
+    assert kinds[:3] == ["Table", "Para", "Para"]
+    table = ast["blocks"][0]
+    assert table["c"][0][0] == "tbl:its"
+    assert stringify(table["c"][1][1][0]["c"]) == "Table 1: The caption."
+    assert "See Table 1." in plain(ast)
+    with pytest.raises(ManuscriptError, match="table 'did' is not in the results"):
+        resolved("::: {#tbl:did}\nCap.\n:::\n", tables=tables)
+
+
+def test_a_heading_inside_a_code_block_is_not_a_section():
+    ast = read_sources(
+        PANDOC, [("a.md", "# A {#sec:a}\n\n```\n# not a section\n```\n\n# B {#sec:b}\n")]
+    )
+    assert number_targets(ast["blocks"]) == {("sec", "a"): "1", ("sec", "b"): "2"}
+    assert skeleton(ast)["sections"] == {"a", "b"}
+
+
+def test_citation_keys_with_hyphens_and_colons_are_citations():
+    ast = read_sources(PANDOC, [("a.md", "As @doe-2020 argues [@smith:2019, 4], see @fig:x.\n")])
+    assert skeleton(ast)["citations"] == {"doe-2020", "smith:2019"}
 
 
 def test_unnumbered_headings_are_skipped():
-    targets = number_targets(["# A {#sec:a}", "# Refs {.unnumbered}", "# B {#sec:b}", "# C {-}"])
-    assert targets == {("sec", "a"): "1", ("sec", "b"): "2"}
+    ast = read_sources(
+        PANDOC, [("a.md", "# A {#sec:a}\n\n# Refs {.unnumbered}\n\n# B {#sec:b}\n\n# C {-}\n")]
+    )
+    assert number_targets(ast["blocks"]) == {("sec", "a"): "1", ("sec", "b"): "2"}
+
+
+def test_placeholders_in_the_metadata_are_resolved():
+    ast = resolved("---\ntitle: Peak of {{peak}}\n---\n\nText.\n")
+    assert stringify(ast["meta"]["title"]["c"]) == "Peak of 3,737,369"
 
 
 def test_a_number_defined_twice_is_an_error():
     payload = {"x": {"value": 1, "kind": "count"}}
-    with pytest.raises(ManuscriptError, match="defined in both"):
+    with pytest.raises(NumberError, match="defined in both"):
         merge_numbers({"a.json": payload, "b.json": payload})
 
 
 def test_both_languages_use_the_same_placeholders():
-    def text(lang: str) -> str:
+    def parts(lang: str) -> dict:
         files = sorted((ROOT / "manuscript" / lang).glob("*.md"))
-        return "\n".join(path.read_text(encoding="utf-8") for path in files)
+        return skeleton(read_sources(PANDOC, [(str(p), p.read_text("utf-8")) for p in files]))
 
-    en, tr = placeholders(text("en")), placeholders(text("tr"))
-    assert sorted(en) == sorted(tr)
-    assert en  # the text quotes results
+    en, tr = parts("en"), parts("tr")
+    assert en["numbers"] == tr["numbers"] and en["numbers"]  # the text quotes results

@@ -9,22 +9,24 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.models import (
-    Event,
-    check_results,
+from asylum_regime.dejure import fit_dejure
+from asylum_regime.did import (
     control_citizenships,
-    counterfactual_paths,
     did_event_study,
     did_ppml,
     did_sample,
-    fit_dejure,
     fit_did,
-    fit_its,
-    its_design,
-    its_negative_binomial,
     route_shares,
     treated_citizenships,
 )
+from asylum_regime.its import (
+    Event,
+    counterfactual_paths,
+    fit_its,
+    its_design,
+    its_negative_binomial,
+)
+from asylum_regime.results import check_results
 
 LEVEL, SLOPE, TREND, ALPHA = np.log(0.2), np.log(0.8), np.log(1.3), 0.05
 MONTHS = pd.date_range("2009-01-01", "2025-04-01", freq="MS")

@@ -1,9 +1,13 @@
-"""Parity of the two languages: drift in any part is reported readably."""
+"""Parity of the languages on their ASTs: drift in any part is reported readably."""
 
 from __future__ import annotations
 
-from analysis.parity import parity_problems, skeleton
+import pypandoc
 
+from paperkit.manuscript import read_sources, skeleton
+from paperkit.parity import label_problems, parity_problems
+
+PANDOC = pypandoc.get_pandoc_path()
 BIB = "@book{krasner1982,\n title={T}}\n@article{betts2009,\n title={T}}\n"
 EN = """# Introduction {#sec:intro}
 
@@ -12,9 +16,9 @@ in @sec:intro. We count {{hosted_total}} people {{claim:fell}}.
 
 ![Caption.](figure:hosted){#fig:hosted width=100%}
 
-: Caption. {#tbl:its}
-
-{{table:its}}
+::: {#tbl:its}
+Caption.
+:::
 """
 TR = """# Giriş {#sec:intro}
 
@@ -23,41 +27,59 @@ tanımlanır. {{hosted_total|i}} kişi sayıyoruz {{claim:fell}}.
 
 ![Başlık.](figure:hosted){#fig:hosted width=100%}
 
-: Başlık. {#tbl:its}
-
-{{table:its}}
+::: {#tbl:its}
+Başlık.
+:::
 """
 
 
+def skeletons(**texts: str) -> dict:
+    return {
+        lang: skeleton(read_sources(PANDOC, [(f"{lang}.md", text)])) for lang, text in texts.items()
+    }
+
+
 def test_matching_texts_have_no_problems():
-    assert parity_problems({"en": EN, "tr": TR}, BIB) == []
-    parts = skeleton(EN)
-    assert parts["citations"] == {"krasner1982", "betts2009"}
-    assert parts["numbers"] == {"hosted_total"}
-    assert parts["tables"] == {"its", "include:its"}
+    parts = skeletons(en=EN, tr=TR)
+    assert parity_problems(parts, BIB) == []
+    assert parts["en"]["citations"] == {"krasner1982", "betts2009"}
+    assert parts["en"]["numbers"] == {"hosted_total"}
+    assert parts["en"]["tables"] == {"its"}
 
 
 def test_a_missing_placeholder_is_reported_with_its_language():
-    problems = parity_problems({"en": EN, "tr": TR.replace("{{hosted_total|i}}", "çok")}, BIB)
+    problems = parity_problems(skeletons(en=EN, tr=TR.replace("{{hosted_total|i}}", "çok")), BIB)
     assert problems == ["numbers: in en but not in tr: hosted_total"]
 
 
-def test_a_missing_section_figure_and_claim_are_reported():
+def test_a_missing_section_figure_table_and_claim_are_reported():
     broken = TR.replace("{#sec:intro}", "").replace("{{claim:fell}}", "")
-    broken = broken.replace("{#fig:hosted width=100%}", "")
-    problems = "\n".join(parity_problems({"en": EN, "tr": broken}, BIB))
+    broken = broken.replace("{#fig:hosted width=100%}", "").replace("{#tbl:its}", "")
+    problems = "\n".join(parity_problems(skeletons(en=EN, tr=broken), BIB))
     assert "sections: in en but not in tr: intro" in problems
     assert "figures: in en but not in tr: hosted" in problems
+    assert "tables: in en but not in tr: its" in problems
     assert "claims: in en but not in tr: fell" in problems
+
+
+def test_three_languages_are_compared_alike():
+    de = EN.replace("{{claim:fell}}", "")
+    problems = parity_problems(skeletons(en=EN, tr=TR, de=de), BIB)
+    assert problems == ["claims: in en, tr but not in de: fell"]
 
 
 def test_uncited_entries_and_unknown_keys_are_reported():
     bib = BIB + "@book{unused2000,\n title={T}}\n"
-    problems = parity_problems({"en": EN + " [@ghost2020]", "tr": TR + " [@ghost2020]"}, bib)
+    problems = parity_problems(skeletons(en=EN + " [@ghost2020]", tr=TR + " [@ghost2020]"), bib)
     assert "citations without a bibliography entry: ghost2020" in problems
     assert "bibliography entries cited nowhere: unused2000" in problems
 
 
 def test_cross_references_and_addresses_are_not_citations():
-    text = "See @fig:x, @tbl:y and @sec:z; write to editor@journal.org."
-    assert skeleton(text)["citations"] == set()
+    parts = skeletons(en="See @fig:x, @tbl:y and @sec:z; write to editor@journal.org.\n")
+    assert parts["en"]["citations"] == set()
+
+
+def test_labels_must_have_the_same_keys_in_every_language():
+    labels = {"en": {"a": 1, "b": {"c": 2}}, "tr": {"a": 1, "b": {}}}
+    assert label_problems(labels) == ["labels: in en but not in tr: b.c"]

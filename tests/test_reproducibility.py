@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.reproducibility import differences, format_manifest, output_hashes, parse_manifest
+from paperkit.reproducibility import differences, format_manifest, output_hashes, parse_manifest
 
 
 def build_tree(root):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analysis.series import eu_applicants_panel, monthly_detections
+from asylum_regime.series import eu_applicants_panel, monthly_detections
 
 
 def test_monthly_detections_fill_missing_months_with_zero():

@@ -5,16 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.io import SCHEMAS, read_processed, read_rda, read_validated_rda, write_csv
-from analysis.tidy import TIDIERS, r_date
-from analysis.validate import ValidationError, load_schema, validate
+from asylum_regime.io import read_processed, read_source
+from asylum_regime.paths import TABLE_SCHEMAS as SCHEMAS
+from asylum_regime.tidy import TIDIERS, r_date
+from paperkit.tabular import read_rda, write_csv
+from paperkit.validate import ValidationError, load_schema, validate
 
 
 @pytest.fixture(scope="module")
 def raw(mirror, config):
     """Each tidied dataset read from the mirror (schema-validated)."""
     return {
-        dataset: read_validated_rda(mirror / config["sources"][dataset]["path"], name, dataset)
+        dataset: read_source(mirror / config["sources"][dataset]["path"], name, dataset)
         for dataset, (name, _tidier) in TIDIERS.items()
     }
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from analysis.io import SCHEMAS
-from analysis.validate import (
+from asylum_regime.paths import TABLE_SCHEMAS as SCHEMAS
+from paperkit.validate import (
     SchemaError,
     ValidationError,
     effective_as_of,

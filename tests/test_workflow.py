@@ -40,7 +40,7 @@ def test_html_embeds_its_figure(built):
     assert 'lang="tr-TR"' in html and "Şekil 1:" in html
     # each figure and table links to the rule, script and inputs that made it
     assert html.count('class="provenance"') == 9
-    assert 'href="../../../workflow/scripts/figure_models.py"' in html
+    assert 'href="../../../paperkit/src/paperkit/workflow/scripts/draw.py"' in html
     assert "Üreten kural" in html
 
 

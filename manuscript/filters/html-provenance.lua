@@ -2,17 +2,16 @@
 -- inputs that made it (the resolver's `provenance` attribute: "rule|script|inputs").
 -- Paths are relative to the repository root; the HTML lives in manuscript/build/<lang>/.
 local root = "../../../"
-local words = {
-  en = { made = "Made by rule", script = "script", from = "from" },
-  tr = { made = "Üreten kural", script = "betik", from = "girdiler" },
-}
-
+-- The words come from the language's labels (manuscript/labels.yaml, `provenance`),
+-- passed as metadata provenance-made, provenance-script and provenance-from.
 local function language(meta)
-  local lang = pandoc.utils.stringify(meta.lang or "en")
-  return words[lang:sub(1, 2)] or words.en
+  local function word(key)
+    return pandoc.utils.stringify(meta["provenance-" .. key] or key)
+  end
+  return { made = word("made"), script = word("script"), from = word("from") }
 end
 
-local w = words.en
+local w = {}
 
 local function link(path)
   return pandoc.Link(pandoc.Code(path), root .. path)

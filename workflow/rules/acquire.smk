@@ -1,8 +1,9 @@
 # Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
-from analysis.acquire import Source, set_aside_unpinned
+from paperkit.acquire import Source, set_aside_unpinned
 from snakemake.logging import logger
 
 SOURCE_FOLDER = "data/raw/sources"
+SOURCES = sorted(config["sources"])
 
 # Every build re-verifies every stored source against its pin before any job
 # runs: a copy that differs is moved to data/raw/sources/rejected/ and acquired
@@ -16,20 +17,20 @@ for message in set_aside_unpinned(
 
 rule acquire_source:
     input:
-        code=code("acquire"),
+        code=code_of("../scripts/acquire.py"),
     output:
         data=f"{SOURCE_FOLDER}/{{source}}.rda",
         provenance=f"{SOURCE_FOLDER}/{{source}}.provenance.json",
-    params:
-        # The pin is a parameter, so moving it (a data update) reruns the job.
-        pin=lambda wildcards: config["sources"][wildcards.source],
-        store=f"{SOURCE_FOLDER}/.store",
+    log:
+        "logs/acquire/{source}.log",
     wildcard_constraints:
         source="|".join(SOURCES),
     conda:
         "../../environment.yml"
-    log:
-        "logs/acquire/{source}.log",
+    params:
+        # The pin is a parameter, so moving it (a data update) reruns the job.
+        pin=lambda wildcards: config["sources"][wildcards.source],
+        store=f"{SOURCE_FOLDER}/.store",
     script:
         "../scripts/acquire.py"
 
@@ -37,15 +38,15 @@ rule acquire_source:
 rule source_numbers:
     input:
         provenance=expand("data/raw/sources/{source}.provenance.json", source=SOURCES),
-        code=code(),
+        code=code_of("../scripts/source_numbers.py"),
     output:
         numbers="results/numbers/sources.json",
-    params:
-        releases={name: entry["release"] for name, entry in config["sources"].items()},
-    conda:
-        "../../environment.yml"
     log:
         "logs/acquire/source_numbers.log",
+    conda:
+        "../../environment.yml"
+    params:
+        releases={name: entry["release"] for name, entry in config["sources"].items()},
     script:
         "../scripts/source_numbers.py"
 
@@ -53,15 +54,15 @@ rule source_numbers:
 rule dataset_citations:
     # The reference-list entries of the data, from the pins (analysis/citations.py).
     input:
-        code=code("citations"),
+        code=code_of("../scripts/dataset_citations.py"),
     output:
         bibliography="results/bibliography/datasets.bib",
+    log:
+        "logs/acquire/dataset_citations.log",
+    conda:
+        "../../environment.yml"
     params:
         datasets=config["datasets"],
         sources=config["sources"],
-    conda:
-        "../../environment.yml"
-    log:
-        "logs/acquire/dataset_citations.log",
     script:
         "../scripts/dataset_citations.py"

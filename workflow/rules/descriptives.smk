@@ -1,38 +1,23 @@
-# Stage 3: descriptive results on UNHCR stocks hosted by Türkiye, and their figure.
+# Stage 3: descriptive results on UNHCR stocks hosted by Türkiye (its figure is drawn
+# by the registered job figure_hosted, workflow/registry.yaml).
 
 
 rule hosted_descriptives:
     input:
         population="data/processed/unhcr_population.csv",
-        code=code("descriptives", "io", "validate", "manuscript", "localise"),
+        code=code_of("../scripts/hosted.py"),
     output:
         table="results/tables/hosted_by_origin.csv",
         numbers="results/numbers/hosted.json",
-    params:
-        hosted=config["hosted"],
-    conda:
-        "../../environment.yml"
     log:
         "logs/results/hosted_descriptives.log",
-    script:
-        "../scripts/hosted.py"
-
-
-rule figure_hosted:
-    input:
-        table="results/tables/hosted_by_origin.csv",
-        countries="data/processed/countrynames.csv",
-        labels="manuscript/labels.yaml",
-        code=code("figures", "localise", "descriptives", "io", "validate", "manuscript"),
-    output:
-        svg=reported("results/figures/{lang}/unhcr_hosted.svg", "unhcr_hosted", "Figures"),
-        png=expand("results/figures/{lang}/unhcr_hosted.png", lang=LANGUAGES),
-    params:
-        languages=LANGUAGES,
-        release=config["sources"]["unhcr_population"]["release"],
     conda:
         "../../environment.yml"
-    log:
-        "logs/figures/unhcr_hosted.log",
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        hosted=config["hosted"],
     script:
-        "../scripts/figure_hosted.py"
+        "../scripts/hosted.py"

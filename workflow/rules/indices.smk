@@ -1,5 +1,6 @@
 # Stage 3b: harmonisation indices of legislation, policy and practice, from the
-# coded legal and policy inputs (validated first) and the Frontex arrivals.
+# coded legal and policy inputs (validated first) and the Frontex arrivals. Their
+# figures and table are drawn by the registered job figure_indices.
 
 CODED_TABLES = {
     "eu_instruments": "data/raw/legal/eu_instruments.csv",
@@ -15,58 +16,28 @@ rule harmonisation_indices:
     input:
         **CODED_TABLES,
         alignment=sorted(glob("data/raw/legal/alignment/*.csv")),
-        schemas=expand(
-            "workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]
-        ),
+        schemas=expand("workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]),
         frontex="data/processed/frontex.csv",
-        code=code(
-            "harmonisation", "indices", "coding", "validate", "io", "series", "manuscript", "localise"
-        ),
+        code=code_of("../scripts/indices.py"),
     output:
         annual="data/processed/harmonisation_indices.csv",
         by_instrument="data/processed/legislative_index_by_instrument.csv",
         by_group="data/processed/legislative_index_by_group.csv",
         sensitivity="data/processed/legislative_index_sensitivity.csv",
         numbers="results/numbers/indices.json",
+    log:
+        "logs/results/harmonisation_indices.log",
+    benchmark:
+        "benchmarks/out/harmonisation_indices.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     params:
         indices=config["indices"],
         tables=list(CODED_TABLES),
         as_of=config["coded_inputs_as_of"],
-    conda:
-        "../../environment.yml"
-    log:
-        "logs/results/harmonisation_indices.log",
     script:
         "../scripts/indices.py"
-
-
-rule figure_indices:
-    input:
-        annual="data/processed/harmonisation_indices.csv",
-        by_group="data/processed/legislative_index_by_group.csv",
-        sensitivity="data/processed/legislative_index_sensitivity.csv",
-        events="data/raw/policy/events.csv",
-        events_schema="workflow/schemas/tables/events.yaml",
-        labels="manuscript/labels.yaml",
-        code=code(
-            "figures", "localise", "coding", "validate", "tables", "harmonisation", "indices",
-            "manuscript",
-        ),
-    output:
-        indices_svg=reported("results/figures/{lang}/indices.svg", "indices", "Figures"),
-        indices_png=expand("results/figures/{lang}/indices.png", lang=LANGUAGES),
-        heatmap_svg=reported(
-            "results/figures/{lang}/alignment_heatmap.svg", "alignment_heatmap", "Figures"
-        ),
-        heatmap_png=expand("results/figures/{lang}/alignment_heatmap.png", lang=LANGUAGES),
-        table=reported("results/tables/{lang}/indices.md", "table_indices", "Tables"),
-    params:
-        languages=LANGUAGES,
-        events_marked=config["indices"]["events_marked"],
-        key_years=config["indices"]["key_years"],
-    conda:
-        "../../environment.yml"
-    log:
-        "logs/figures/indices.log",
-    script:
-        "../scripts/figure_indices.py"

@@ -8,14 +8,18 @@ rule tidy_source:
         data="data/raw/sources/{dataset}.rda",
         schema="workflow/schemas/tables/{dataset}.yaml",
         codebook="workflow/schemas/tables/processed.yaml",
-        code=code("io", "tidy", "validate"),
+        code=code_of("../scripts/tidy.py"),
     output:
         table="data/processed/{dataset}.csv",
+    log:
+        "logs/tidy/{dataset}.log",
     wildcard_constraints:
         dataset="|".join(TIDY_DATASETS),
     conda:
         "../../environment.yml"
-    log:
-        "logs/tidy/{dataset}.log",
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
     script:
         "../scripts/tidy.py"

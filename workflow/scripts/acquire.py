@@ -3,9 +3,9 @@
 import logging
 from pathlib import Path
 
-from analysis.acquire import Source, acquire, resolve_mirror
-from analysis.atomic import write_json
-from analysis.jobs import run_job
+from paperkit.acquire import Source, acquire, resolve_mirror
+from paperkit.atomic import write_json
+from paperkit.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

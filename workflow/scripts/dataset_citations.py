@@ -1,8 +1,8 @@
 """The BibTeX entries of the data sources, with the release and year of their pins."""
 
-from analysis.atomic import write_text
-from analysis.citations import datasets_bibtex
-from analysis.jobs import run_job
+from paperkit.atomic import write_text
+from paperkit.citations import datasets_bibtex
+from paperkit.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

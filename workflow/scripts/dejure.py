@@ -2,9 +2,11 @@
 
 import pandas as pd
 
-from analysis.atomic import write_json
-from analysis.jobs import run_job
-from analysis.models import check_results, dejure_numbers, fit_dejure
+from asylum_regime.dejure import fit_dejure
+from asylum_regime.numbers import dejure_numbers
+from asylum_regime.results import check_results
+from paperkit.atomic import write_json
+from paperkit.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

@@ -1,9 +1,11 @@
 """UNHCR stocks hosted by Türkiye: the figure's data table and the numbers the text quotes."""
 
-from analysis.atomic import write_json
-from analysis.descriptives import group_minor_origins, hosted_by_origin, hosted_numbers, top_origins
-from analysis.io import read_processed, write_csv
-from analysis.jobs import run_job
+from asylum_regime.descriptives import group_minor_origins, hosted_by_origin, top_origins
+from asylum_regime.io import read_processed
+from asylum_regime.numbers import hosted_numbers
+from paperkit.atomic import write_json
+from paperkit.jobs import run_job
+from paperkit.tabular import write_csv
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

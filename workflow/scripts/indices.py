@@ -2,21 +2,20 @@
 
 from pathlib import Path
 
-from analysis.atomic import write_json
-from analysis.harmonisation import (
+from asylum_regime.harmonisation import harmonisation_indices, load_coded_inputs, unknown_ids
+from asylum_regime.io import read_processed
+from asylum_regime.numbers import (
     benchmark_numbers,
     coding_numbers,
     event_numbers,
-    harmonisation_indices,
     index_numbers,
-    load_coded_inputs,
     specification_numbers,
-    unknown_ids,
 )
-from analysis.io import read_processed, write_csv
-from analysis.jobs import run_job
-from analysis.series import monthly_detections
-from analysis.validate import effective_as_of
+from asylum_regime.series import monthly_detections
+from paperkit.atomic import write_json
+from paperkit.jobs import run_job
+from paperkit.tabular import write_csv
+from paperkit.validate import effective_as_of
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

@@ -1,17 +1,14 @@
 """Fit the interrupted time series and the difference-in-differences on the real data."""
 
-from analysis.atomic import write_json
-from analysis.io import read_processed, write_csv
-from analysis.jobs import run_job
-from analysis.models import (
-    check_results,
-    convention_numbers,
-    did_numbers,
-    fit_did,
-    fit_its,
-    its_numbers,
-)
-from analysis.series import eu_applicants_panel, monthly_detections
+from asylum_regime.did import fit_did
+from asylum_regime.io import read_processed
+from asylum_regime.its import fit_its
+from asylum_regime.numbers import convention_numbers, did_numbers, its_numbers
+from asylum_regime.results import check_results
+from asylum_regime.series import eu_applicants_panel, monthly_detections
+from paperkit.atomic import write_json
+from paperkit.jobs import run_job
+from paperkit.tabular import write_csv
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

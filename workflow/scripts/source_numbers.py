@@ -1,7 +1,7 @@
 """The releases of the pinned sources, as text numbers the manuscript can quote."""
 
-from analysis.atomic import read_json, write_json
-from analysis.jobs import run_job
+from paperkit.atomic import read_json, write_json
+from paperkit.jobs import run_job
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 

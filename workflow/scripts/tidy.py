@@ -2,9 +2,10 @@
 
 import logging
 
-from analysis.io import read_validated_rda, write_csv
-from analysis.jobs import run_job
-from analysis.tidy import TIDIERS
+from asylum_regime.io import read_source
+from asylum_regime.tidy import TIDIERS
+from paperkit.jobs import run_job
+from paperkit.tabular import write_csv
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -12,7 +13,7 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 def main() -> None:
     dataset = snakemake.wildcards.dataset
     object_name, tidier = TIDIERS[dataset]
-    raw = read_validated_rda(snakemake.input.data, object_name, dataset)
+    raw = read_source(snakemake.input.data, object_name, dataset)
     tidy = tidier(raw)
     write_csv(tidy, snakemake.output.table)
     logging.info("%s: %d rows → %s", dataset, len(tidy), snakemake.output.table)

@@ -1,0 +1,103 @@
+"""A paper as its workflow sees it: config, languages, registry, and where its files are.
+
+The paper's Snakefile makes one ``Paper`` and hands it to the machinery's rule
+files (``paperkit/workflow/*.smk``), which take every paper-specific name from it::
+
+    PAPER = Paper.load(config, workflow.basedir)
+    include: PAPER.rules("manuscript.smk")
+
+Config keys read here (validated by the paper's config schema): ``languages``
+(code → locale and case endings) and ``manuscript`` (the folder of the texts,
+the labels, claims, bibliography files and the registry).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from paperkit.languages import Language, languages_from_config
+from paperkit.registry import Registry
+
+DOCUMENT_FORMATS = ("pdf", "html", "docx")
+RULES = Path(__file__).resolve().parent / "workflow"
+
+
+@dataclass(frozen=True)
+class Paper:
+    root: Path
+    config: dict
+
+    @classmethod
+    def load(cls, config: dict, root: str | Path) -> Paper:
+        return cls(Path(root), config)
+
+    # ---- languages and texts
+
+    @cached_property
+    def languages(self) -> dict[str, Language]:
+        return languages_from_config(self.config["languages"])
+
+    @property
+    def codes(self) -> list[str]:
+        return list(self.languages)
+
+    @property
+    def manuscript(self) -> dict:
+        return self.config["manuscript"]
+
+    def sources(self, lang: str) -> list[str]:
+        """A language's section files, in reading order (name order)."""
+        folder = self.root / self.manuscript["folder"] / lang
+        return [str(path.relative_to(self.root)) for path in sorted(folder.glob("*.md"))]
+
+    @cached_property
+    def labels(self) -> dict:
+        path = self.root / self.manuscript["labels"]
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    # ---- registry
+
+    @cached_property
+    def registry(self) -> Registry:
+        return Registry.load(self.root / self.manuscript["registry"])
+
+    @property
+    def numbers(self) -> list[str]:
+        return self.registry.numbers
+
+    def figure_files(self, lang: str, extension: str) -> list[str]:
+        return [f"results/figures/{lang}/{name}.{extension}" for name in self.registry.figures]
+
+    def table_files(self, lang: str) -> list[str]:
+        return [f"results/tables/{lang}/{name}.md" for name in self.registry.tables]
+
+    def documents(self) -> list[str]:
+        return [
+            f"{self.build}/{lang}/paper.{ext}" for lang in self.codes for ext in DOCUMENT_FORMATS
+        ]
+
+    @property
+    def build(self) -> str:
+        return f"{self.manuscript['folder']}/build"
+
+    def caption_file(self, kind: str, name: str) -> str:
+        """The report caption of a registered figure or table, as the .rst file Snakemake's
+        report reads (written under .snakemake/ when it differs; the text is the registry's)."""
+        entry = (self.registry.figures if kind == "figure" else self.registry.tables)[name]
+        path = self.root / ".snakemake" / "paperkit" / "captions" / f"{kind}-{name}.rst"
+        text = entry["caption"] + "\n"
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return str(path)
+
+    # ---- machinery rule files
+
+    @staticmethod
+    def rules(name: str) -> str:
+        """The path of one of the machinery's rule files, for ``include:``."""
+        return str(RULES / name)

@@ -1,0 +1,121 @@
+"""What a paper's Snakefile does before its rules: the build's environment and the code
+each rule depends on.
+
+- ``prepare_environment``: the date written into documents (``SOURCE_DATE_EPOCH``,
+  from the last commit that changed the paper), one BLAS thread per job, no job
+  rate limiter on one machine, and a stale lock of a killed run cleared.
+- ``code_of``: the modules a rule's script imports from the paper's packages,
+  transitively, as input files, so that editing one reruns exactly the rules
+  that use it (Snakemake itself only notices changes to the script file).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+from paperkit.locks import clear_stale_locks
+
+
+def last_commit_time(root: Path, excluded: str = "reproducibility") -> str:
+    """Seconds since the epoch of the last commit that changed the paper: the build's only
+    notion of 'now'. Commits touching only ``excluded`` (the checksum manifest) do not
+    count, or recording the manifest would change the dates inside the documents."""
+    try:
+        return (
+            subprocess.run(
+                ["git", "log", "-1", "--format=%ct", "--", ".", f":(exclude){excluded}"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.strip()
+            or "0"
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def prepare_environment(workflow) -> None:
+    """Set up the build's environment (see the module's docstring) for ``workflow``."""
+    root = Path(workflow.basedir)
+    # Dates written into documents (DOCX properties, PDF metadata) come from here.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", last_commit_time(root))
+    # One BLAS thread per job: jobs already run side by side on the cores. (A setting in
+    # the environment wins; outputs are canonical either way, see paperkit.atomic.)
+    for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(variable, "1")
+    # Snakemake's command line switches on a job rate limiter (100 jobs per second)
+    # that its Python API leaves off. On one machine it limits nothing on a DAG of
+    # this size, and its re-evaluation timer keeps Snakemake alive for a second after
+    # the last job. Off unless a profile chose another limit (a cluster profile should).
+    limit = getattr(workflow.scheduling_settings, "max_jobs_per_timespan", None)
+    if limit is not None and (limit.max_jobs, limit.timespan) == (100, 1):
+        workflow.scheduling_settings.max_jobs_per_timespan = None
+    # A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
+    # Snakemake process is running here (Snakemake takes its own lock after parsing).
+    if message := clear_stale_locks(root):
+        print(message, file=sys.stderr)
+
+
+@cache
+def _module_file(name: str) -> str | None:
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        return None
+    return spec.origin if spec and spec.origin and spec.origin.endswith(".py") else None
+
+
+def _imports(path: str, packages: tuple[str, ...]) -> set[str]:
+    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return {name for name in names if name.split(".")[0] in packages}
+
+
+@cache
+def _closure(path: str, packages: tuple[str, ...]) -> frozenset[str]:
+    """Files of the modules ``path`` imports from ``packages``, transitively (with the
+    packages' ``__init__`` files along the way)."""
+    seen: set[str] = set()
+    todo = [path]
+    while todo:
+        current = todo.pop()
+        for name in _imports(current, packages):
+            parts = name.split(".")
+            for depth in range(1, len(parts) + 1):
+                file = _module_file(".".join(parts[:depth]))
+                if file and file not in seen:
+                    seen.add(file)
+                    todo.append(file)
+    return frozenset(seen)
+
+
+def code_of(
+    *paths: str, root: str | Path, packages: tuple[str, ...] = ("paperkit",), modules=()
+) -> list[str]:
+    """The module files that the scripts ``paths`` and the ``modules`` (dotted names)
+    import from ``packages``, transitively, relative to ``root`` where they lie under it."""
+    root = Path(root).resolve()
+    files: set[str] = set()
+    for path in paths:
+        files |= _closure(str(Path(path).resolve()), packages)
+    for module in modules:
+        if file := _module_file(module):
+            files |= {file} | _closure(file, packages)
+    shown = []
+    for file in sorted(files):
+        resolved = Path(file).resolve()
+        shown.append(str(resolved.relative_to(root)) if resolved.is_relative_to(root) else file)
+    return sorted(shown)

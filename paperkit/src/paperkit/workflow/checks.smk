@@ -1,0 +1,44 @@
+# Claims checked against the results, and the snapshot of every number and claim
+# that the change report compares. Needs PAPER (paperkit.paper.Paper).
+
+
+rule check_claims:
+    input:
+        numbers=PAPER.numbers,
+        claims=PAPER.manuscript["claims"],
+        code=code_of("scripts/check_claims.py"),
+    output:
+        report="results/checks/claims.json",
+    log:
+        "logs/checks/claims.log",
+    # Seconds of work that should not wait behind the documents.
+    priority: 10
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        languages=PAPER.codes,
+    script:
+        "scripts/check_claims.py"
+
+
+rule snapshot:
+    input:
+        numbers=PAPER.numbers,
+        claims=PAPER.manuscript["claims"],
+        code=code_of("scripts/snapshot.py"),
+    output:
+        snapshot="results/snapshot.json",
+    log:
+        "logs/checks/snapshot.log",
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    script:
+        "scripts/snapshot.py"

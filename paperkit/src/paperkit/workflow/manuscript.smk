@@ -1,0 +1,112 @@
+# The manuscript: every language's text read once into Pandoc's AST and checked for
+# parity (check_parity), then, per language, resolved against the results and
+# rendered to PDF (via Typst), HTML and DOCX (render_paper). The documents are
+# rendered only when every claim holds and the languages agree: both checks are
+# inputs of rendering, at any core count. Needs PAPER (paperkit.paper.Paper).
+
+PANDOC = pypandoc.get_pandoc_path()
+LANGUAGES = PAPER.codes
+BUILD = PAPER.build
+DEFAULTS_FOLDER = PAPER.manuscript["defaults"]
+PANDOC_DEFAULTS = {
+    "citeproc": [os.path.join(DEFAULTS_FOLDER, "citeproc.yaml")],
+    **{
+        kind: [os.path.join(DEFAULTS_FOLDER, name) for name in ("common.yaml", f"{kind}.yaml")]
+        for kind in ("html", "docx", "typst")
+    },
+}
+
+
+rule check_parity:
+    input:
+        sources=[path for lang in LANGUAGES for path in PAPER.sources(lang)],
+        bibliography=PAPER.manuscript["bibliography"],
+        labels=PAPER.manuscript["labels"],
+        code=code_of("scripts/check_parity.py"),
+    output:
+        report="results/checks/parity.json",
+        # each language's text as Pandoc read it, for its render job
+        ast=expand(f"{BUILD}/{{lang}}/source.json", lang=LANGUAGES),
+    log:
+        "logs/checks/parity.log",
+    # Seconds of work that should not wait behind the documents.
+    priority: 10
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        languages=LANGUAGES,
+        pandoc=PANDOC,
+    script:
+        "scripts/check_parity.py"
+
+
+rule render_paper:
+    input:
+        ast=f"{BUILD}/{{lang}}/source.json",
+        sources=lambda wildcards: PAPER.sources(wildcards.lang),
+        numbers=PAPER.numbers,
+        svg=lambda wildcards: PAPER.figure_files(wildcards.lang, "svg"),
+        png=lambda wildcards: PAPER.figure_files(wildcards.lang, "png"),
+        tables=lambda wildcards: PAPER.table_files(wildcards.lang),
+        claims=PAPER.manuscript["claims"],
+        labels=PAPER.manuscript["labels"],
+        # Only a text whose claims the results support, and whose languages agree,
+        # is rendered.
+        claims_checked="results/checks/claims.json",
+        parity_checked="results/checks/parity.json",
+        defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
+        templates=PAPER.manuscript["templates"],
+        bibliography=PAPER.manuscript["bibliography"],
+        code=code_of("scripts/render_paper.py"),
+    output:
+        resolved=f"{BUILD}/{{lang}}/paper.json",
+        typst=f"{BUILD}/{{lang}}/paper.typ",
+        html=f"{BUILD}/{{lang}}/paper.html",
+        docx=f"{BUILD}/{{lang}}/paper.docx",
+        pdf=f"{BUILD}/{{lang}}/paper.pdf",
+    log:
+        "logs/manuscript/render_{lang}.log",
+    benchmark:
+        "benchmarks/out/render_paper_{lang}.tsv"
+    wildcard_constraints:
+        lang="|".join(LANGUAGES),
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        figure_prefix="results/figures/{lang}",
+        # Where each figure and table came from, shown in the HTML.
+        provenance=lambda wildcards: made_by_map(wildcards.lang),
+        pandoc=PANDOC,
+        defaults=PANDOC_DEFAULTS,
+        # A copy of each good document, for readers while a later build fails. It is
+        # never an input of anything, and never current output (see README).
+        last_good=f"{PAPER.manuscript['folder']}/last-good/{{lang}}",
+    script:
+        "scripts/render_paper.py"
+
+
+onerror:
+    # A failed run leaves no document where a reader would take it for the current
+    # paper: the documents are removed (the next run renders them again once the
+    # failure is fixed); the last documents that passed every check stay in the
+    # last-good folder (copied by the render job).
+    removed = [
+        path for path in PAPER.documents() if Path(path).is_file() and not workflow.dryrun
+    ]
+    for path in removed:
+        Path(path).unlink()
+    if removed:
+        print(
+            f"The build failed: the documents in {BUILD}/ were removed, so that none is "
+            f"mistaken for the current paper; the last good ones are in "
+            f"{PAPER.manuscript['folder']}/last-good/.",
+            file=sys.stderr,
+        )

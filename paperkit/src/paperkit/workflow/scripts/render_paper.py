@@ -1,0 +1,67 @@
+"""Resolve one language's text (its Pandoc AST) against the results and render it to
+PDF (via Typst), HTML and DOCX."""
+
+import json
+import logging
+import os
+from pathlib import Path
+
+import yaml
+
+from paperkit.atomic import write_text
+from paperkit.jobs import run_job
+from paperkit.languages import Language
+from paperkit.manuscript import Context, read_tables, resolve
+from paperkit.numbers import merge_numbers
+from paperkit.render import keep_last_good, render_all
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    code = snakemake.wildcards.lang
+    config = snakemake.config
+    pandoc = snakemake.params.pandoc
+    numbers = merge_numbers(
+        {path: json.loads(Path(path).read_text("utf-8")) for path in snakemake.input.numbers}
+    )
+    labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))[code]
+    tables = read_tables(
+        pandoc, {Path(p).stem: Path(p).read_text(encoding="utf-8") for p in snakemake.input.tables}
+    )
+    context = Context(
+        numbers=numbers,
+        language=Language.from_config(code, config["languages"][code]),
+        labels=labels,
+        figure_prefix=snakemake.params.figure_prefix,
+        tables=tables,
+        claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
+        provenance=snakemake.params.provenance,
+    )
+    files = {p: Path(p).read_text(encoding="utf-8") for p in snakemake.input.sources}
+    source = json.loads(Path(snakemake.input.ast).read_text(encoding="utf-8"))
+    resolved = resolve(source, context, files)
+    out = snakemake.output
+    write_text(json.dumps(resolved, ensure_ascii=False, separators=(",", ":")) + "\n", out.resolved)
+    warnings = render_all(
+        pandoc,
+        Path(out.resolved),
+        defaults=snakemake.params.defaults,
+        bibliography=list(snakemake.input.bibliography),
+        html_metadata={f"provenance-{key}": value for key, value in labels["provenance"].items()},
+        outputs={
+            "html": Path(out.html),
+            "docx": Path(out.docx),
+            "typst": Path(out.typst),
+            "pdf": Path(out.pdf),
+        },
+        timestamp=int(os.environ["SOURCE_DATE_EPOCH"]),
+    )
+    for warning in warnings:
+        logging.warning("typst: %s", warning)
+    keep_last_good(
+        [Path(out.pdf), Path(out.html), Path(out.docx)], Path(snakemake.params.last_good)
+    )
+
+
+run_job(snakemake, main)

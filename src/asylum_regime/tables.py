@@ -1,0 +1,138 @@
+"""Publication tables of the model results, as Pandoc pipe tables in each language.
+
+Standard library and Babel only (no pandas): the tables are rebuilt whenever a
+label changes, and should cost no more than the Python start.
+"""
+
+from __future__ import annotations
+
+from paperkit.languages import Language
+
+STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
+
+
+def stars(p_value: float) -> str:
+    return next((mark for bound, mark in STARS if p_value < bound), "")
+
+
+def pipe_table(header: list[str], rows: list[list[str]], align: list[str]) -> str:
+    """A Pandoc pipe table; ``align`` is ``l`` or ``r`` per column."""
+    rule = {"l": ":---", "r": "---:"}
+    lines = [header, [rule[a] for a in align], *rows]
+    return "\n".join("| " + " | ".join(cells) + " |" for cells in lines) + "\n"
+
+
+def ratio_cells(row: dict, lang: Language, digits: int = 3) -> tuple[str, str]:
+    """``0.024***`` and, for the row beneath, ``[0.016; 0.036]``: ratio, stars, 95% interval."""
+    ratio = lang.format(row["ratio"], "decimal", digits)
+    low = lang.format(row["ratio_low"], "decimal", digits)
+    high = lang.format(row["ratio_high"], "decimal", digits)
+    return f"{ratio}{stars(row['p_value'])}", f"[{low}; {high}]"
+
+
+def coefficient_rows(label: str, rows: list[dict], lang: Language) -> list[list[str]]:
+    """Two table rows for one term: the ratios, then their intervals beneath (journal layout)."""
+    cells = [ratio_cells(row, lang) for row in rows]
+    return [[label, *[ratio for ratio, _ in cells]], ["", *[interval for _, interval in cells]]]
+
+
+def its_table(its: dict, labels: dict, lang: Language) -> str:
+    """Incidence-rate ratios of every ITS term under each estimator, and the sample size.
+
+    Rows and columns follow the order of the labels (the results files are sorted
+    alphabetically); AIC is left out because it is not comparable across a count
+    model and OLS on logs.
+    """
+    names = labels["estimators"]
+    estimators = [name for name in names if name in its["estimators"]]
+    by_term = {
+        name: {row["term"]: row for row in its["estimators"][name]["estimates"]}
+        for name in estimators
+    }
+    terms = [term for term in labels["terms"] if term in by_term["negative_binomial"]]
+    rows = [
+        line
+        for term in terms
+        for line in coefficient_rows(
+            labels["terms"][term], [by_term[name][term] for name in estimators], lang
+        )
+    ]
+    fits = {name: its["estimators"][name]["fit"] for name in estimators}
+    rows.append([labels["months"], *[lang.format(fits[n]["n"], "count") for n in estimators]])
+    return pipe_table(
+        [labels["term"], *[names[name] for name in estimators]],
+        rows,
+        ["l", *["r"] * len(estimators)],
+    )
+
+
+def did_table(did: dict, labels: dict, lang: Language) -> str:
+    """The DiD ratio under each specification, with sample and pre-trend test."""
+    specifications = [key.removeprefix("spec_") for key in labels if key.startswith("spec_")]
+    sample, test = did["sample"], did["pretrend_test"]
+
+    def same(value: str) -> list[str]:
+        return [value] * len(specifications)
+
+    rows = [
+        *coefficient_rows(
+            labels["treated_post"], [did["estimates"][name][0] for name in specifications], lang
+        ),
+        [labels["observations"], *same(lang.format(sample["observations"], "count"))],
+        [labels["treated_n"], *same(lang.format(len(sample["treated"]), "count"))],
+        [labels["controls_n"], *same(lang.format(len(sample["controls"]), "count"))],
+        [labels["effects"], *[labels["effects_" + name] for name in specifications]],
+    ]
+    statistic = lang.format(test["statistic"], "decimal", 1)
+    p_value = lang.format(test["p_value"], "p_value", 3)
+    years = [int(term.removeprefix("treated_")) for term in test["terms"]]
+    pretrend = labels["pretrend"].format(first=min(years), last=max(years))
+    rows.append([pretrend, f"χ²({test['df']}) = {statistic}; p {p_value}", ""])
+    return pipe_table(
+        [labels["term"], *[labels["spec_" + name] for name in specifications]],
+        rows,
+        ["l", *["r"] * len(specifications)],
+    )
+
+
+def indices_table(rows: list[dict], variants: list[dict], labels: dict, lang: Language) -> str:
+    """The three indices in the key years, then the legislative index of the last year
+    under each sensitivity variant group (range over its variants).
+
+    ``rows``: ``year`` and the three indices (None where undefined); ``variants``:
+    ``group`` (a key of ``labels['variant_groups']``), ``low``, ``high``.
+    """
+    names = ("legislative", "policy", "practice")
+
+    def cell(value) -> str:
+        return "—" if value is None else lang.format(value, "decimal", 2)
+
+    body = [[str(row["year"]), *[cell(row[name]) for name in names]] for row in rows]
+    for variant in variants:
+        low, high = cell(variant["low"]), cell(variant["high"])
+        shown = low if low == high else f"{low}–{high}"
+        body.append([labels["variant_groups"][variant["group"]], shown, "", ""])
+    return pipe_table(
+        [labels["year"], *[labels[f"index_{name}"] for name in names]],
+        body,
+        ["l", "r", "r", "r"],
+    )
+
+
+# --------------------------------------------------------------------------- registered tables
+# Each takes the data of its drawing job (asylum_regime.drawing), the words of one
+# language (manuscript/labels.yaml) and the language, and returns the table as Markdown.
+
+
+def indices_table_text(data: dict, labels: dict, lang: Language) -> str:
+    return indices_table(data["rows"], data["variants"], labels, lang)
+
+
+def its_table_text(data: dict, labels: dict, lang: Language) -> str:
+    words = labels["tables"]
+    return its_table(data["its"], words, lang) + "\n" + words["note_its"] + "\n"
+
+
+def did_table_text(data: dict, labels: dict, lang: Language) -> str:
+    words = labels["tables"]
+    return did_table(data["did"], words, lang) + "\n" + words["note_did"] + "\n"
