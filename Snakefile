@@ -25,11 +25,13 @@ PAPER = Paper.load(config, workflow.basedir)
 
 
 include: PAPER.rules("common.smk")
+include: "workflow/rules/common.smk"
 include: "workflow/rules/acquire.smk"
 include: "workflow/rules/tidy.smk"
 include: "workflow/rules/descriptives.smk"
 include: "workflow/rules/indices.smk"
 include: "workflow/rules/models.smk"
+include: "workflow/rules/multiverse.smk"
 include: PAPER.rules("drawing.smk")
 include: PAPER.rules("checks.smk")
 include: PAPER.rules("manuscript.smk")

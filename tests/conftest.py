@@ -127,7 +127,11 @@ def copy_project(target: Path) -> Path:
 
 
 def snakemake(
-    workdir: Path, *args: str, mirror: Path | None, env: dict | None = None
+    workdir: Path,
+    *args: str,
+    mirror: Path | None,
+    env: dict | None = None,
+    timeout: float | None = None,
 ) -> subprocess.CompletedProcess:
     """Run Snakemake in ``workdir`` with the mirror and the fixed document date."""
     # The copy builds with its own code (the installed packages are editable ones of ROOT).
@@ -143,6 +147,7 @@ def snakemake(
         capture_output=True,
         text=True,
         check=False,
+        timeout=timeout,
     )
 
 

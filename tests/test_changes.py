@@ -10,11 +10,13 @@ CLAIMS = {
     "syrians_fell": {
         "en": "The Syrian population fell from its peak.",
         "tr": "Suriyeli nüfus zirvesinden geriledi.",
+        "scope": "numbers",
         "check": "syria_last < syria_peak",
     },
     "largest_host": {
         "en": "Türkiye hosted the most refugees.",
         "tr": "Türkiye en çok mülteciyi barındırdı.",
+        "scope": "numbers",
         "check": "share > 0.1",
     },
 }

@@ -284,15 +284,13 @@ def test_bad_coded_input_fails_until_fixed(scratch, mirror, case):
     succeeds(scratch, mirror, *target)
 
 
-def test_unknown_event_in_a_model_specification_fails(scratch, mirror):
+def test_a_main_specification_outside_the_multiverse_fails(scratch, mirror):
     config = scratch / "config/config.yaml"
-    original = edit(
-        config, "without_jap: [border_2020, covid]", "without_jap: [border_2020, covidd]"
-    )
+    original = edit(config, "      trend: piecewise_2012\n", "      trend: quadratic\n")
     fails_twice(
         scratch,
         mirror,
-        "config models.its.specifications.without_jap: no event named covidd",
+        "config multiverse.its.main is not a specification of the multiverse",
         target=("results/numbers/models.json",),
     )
     config.write_text(original, encoding="utf-8")
@@ -304,7 +302,7 @@ def test_unknown_event_in_a_model_specification_fails(scratch, mirror):
 
 def test_a_stale_lock_from_a_killed_run_is_cleared(scratch, mirror):
     locks = scratch / ".snakemake/locks"
-    locks.mkdir(parents=True)
+    locks.mkdir(parents=True, exist_ok=True)
     (locks / "0.input.lock").write_text(f"{scratch}/data/processed/frontex.csv\n")
     (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
     stderr = succeeds(scratch, mirror, "--dry-run")
@@ -314,7 +312,7 @@ def test_a_stale_lock_from_a_killed_run_is_cleared(scratch, mirror):
 
 def test_a_lock_of_a_live_run_stays(scratch, mirror):
     locks = scratch / ".snakemake/locks"
-    locks.mkdir(parents=True)
+    locks.mkdir(parents=True, exist_ok=True)
     (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
     # a process that looks like a Snakemake run in this folder
     live = subprocess.Popen(["bash", "-c", "exec -a snakemake sleep 60"], cwd=scratch)

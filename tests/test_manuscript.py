@@ -125,6 +125,23 @@ def test_claim_markers_vanish_without_leaving_spaces():
         resolved("x{{claim:d}}\n", claims={"c"})
 
 
+def test_a_claim_of_the_main_specification_needs_its_phrase_in_the_sentence():
+    scoped = {"claims": {"m"}, "scoped_claims": {"m": "main specification"}}
+    text = "Crossings rose. In the main specification, the level fell{{claim:m}}. Then more.\n"
+    assert "the level fell." in plain(resolved(text, **scoped))
+    with pytest.raises(ManuscriptError, match=r"en/01.md:1: claim 'm' holds in the main"):
+        resolved("In the main specification it rose. The level fell{{claim:m}}.\n", **scoped)
+
+
+def test_a_bracket_after_a_cross_reference_stays_a_citation():
+    ast = resolved("![Cap.](figure:x){#fig:x}\n\nDrawn in @fig:x [@simonsohn2020specification].\n")
+    [para] = [block for block in ast["blocks"] if block["t"] == "Para"]
+    kinds = [element["t"] for element in para["c"]]
+    assert "Link" in kinds and "Cite" in kinds
+    cite = next(element for element in para["c"] if element["t"] == "Cite")
+    assert [c["citationId"] for c in cite["c"][0]] == ["simonsohn2020specification"]
+
+
 def test_a_generated_table_takes_the_place_of_its_div():
     tables = read_tables(PANDOC, {"its": "| a | b |\n|---|--:|\n| 1 | 2 |\n\nA note.\n"})
     ast = resolved("::: {#tbl:its}\nThe caption.\n:::\n\nSee @tbl:its.\n", tables=tables)

@@ -7,7 +7,7 @@ import pandas as pd
 from asylum_regime.series import eu_applicants_panel, monthly_detections
 
 
-def test_monthly_detections_fill_missing_months_with_zero():
+def test_a_month_the_source_lacks_is_missing_not_zero():
     frontex = pd.DataFrame(
         {
             "route": ["EMR", "EMR", "EMR", "CMR"],
@@ -19,7 +19,8 @@ def test_monthly_detections_fill_missing_months_with_zero():
     )
     series = monthly_detections(frontex, "EMR", "Sea")
     assert series["month"].tolist() == list(pd.date_range("2016-01-01", periods=3, freq="MS"))
-    assert series["detections"].tolist() == [12, 0, 0]
+    assert series["detections"].iloc[0] == 12
+    assert series["detections"].iloc[1:].isna().all()
 
 
 def test_eu_panel_sums_member_states_and_sexes_only():

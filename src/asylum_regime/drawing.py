@@ -61,3 +61,23 @@ def models_data(inputs: dict, params: dict) -> dict:
 
 def model_results(inputs: dict, params: dict) -> dict:
     return {"its": _json(inputs["its"]), "did": _json(inputs["did"])}
+
+
+def multiverse_data(inputs: dict, params: dict) -> dict:
+    """The three families' results tables, their dimensions and main specifications."""
+    from asylum_regime.specifications import main_specification
+
+    multiverse = params["multiverse"]
+    return {
+        **{
+            family: pd.read_csv(inputs[family], keep_default_na=False, na_values=[""])
+            for family in ("its", "did", "indices")
+        },
+        "dimensions": {family: multiverse[family]["dimensions"] for family in multiverse},
+        "main": {
+            family: main_specification(
+                family, multiverse[family]["dimensions"], multiverse[family]["main"]
+            ).ident
+            for family in multiverse
+        },
+    }

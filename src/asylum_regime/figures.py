@@ -15,11 +15,14 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import seaborn as sns
-from matplotlib.ticker import FuncFormatter, NullFormatter
+from matplotlib.ticker import FixedLocator, FuncFormatter, NullFormatter
 
 from asylum_regime.descriptives import OTHER
 from asylum_regime.estimates import month_start
 from paperkit.languages import Language
+
+# The colour-blind-safe palette of every figure (seaborn's "colorblind").
+COLORBLIND = ["#0173b2", "#de8f05", "#029e73", "#d55e00", "#cc78bc", "#ca9161"]
 
 # The look of every figure (registry: figure_style); the SVG settings make the bytes
 # independent of the machine (stable ids, glyphs as paths).
@@ -36,6 +39,31 @@ STYLE = {
 def localised_axis(lang: Language, kind: str = "decimal", digits: int = 1, scale: float = 1.0):
     """A tick formatter that writes numbers the way ``lang`` does."""
     return FuncFormatter(lambda value, _pos: lang.format(value / scale, kind, digits))
+
+
+def ratio_ticks(low: float, high: float) -> list[float]:
+    """Ticks for a ratio on a log axis between ``low`` and ``high``: powers of ten,
+    with 2 and 5 (and 1.5, 3, 7) between them when the axis spans few decades."""
+    decades = np.log10(high / low)
+    multiples = (1,) if decades > 3 else (1, 2, 5) if decades > 1.5 else (1, 1.5, 2, 3, 5, 7)
+    powers = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    ticks = (round(m * 10.0**p, 12) for p in powers for m in multiples)
+    return [tick for tick in ticks if low <= tick <= high]
+
+
+def log_ratio_axis(axis, lang: Language) -> None:
+    """A log-scale ratio axis with ticks at round values, each written with the digits
+    it needs (0,001 · 0,5 · 1 · 2), in ``lang``'s number format."""
+    axis.set_yscale("log")
+    low, high = axis.get_ylim()
+    axis.yaxis.set_major_locator(FixedLocator(ratio_ticks(low, high)))
+
+    def written(value: float, _position) -> str:
+        shortest = f"{value:.10g}"
+        return lang.format(value, "decimal", len(shortest.partition(".")[2]))
+
+    axis.yaxis.set_major_formatter(FuncFormatter(written))
+    axis.yaxis.set_minor_formatter(NullFormatter())
 
 
 def plot_hosted_by_origin(
@@ -246,47 +274,122 @@ def plot_event_study(
     return fig
 
 
-def plot_specifications(
-    specifications: pd.DataFrame,
-    placebo: pd.DataFrame,
-    spec_names: dict[str, str],
-    estimator_names: dict[str, str],
-    labels: dict[str, str],
+def plot_specification_curve(
+    table: pd.DataFrame,
+    estimate: str,
+    dimensions: dict[str, list],
+    labels: dict,
     lang: Language,
+    main: str,
+    interval: tuple[str, str] | None = None,
+    comparison: str | None = None,
+    reference: float | None = 1.0,
+    log_scale: bool = True,
 ) -> plt.Figure:
-    """The Statement's IRR by event set × estimator, beside the placebo break estimates."""
-    rows = specifications.assign(
-        label=lambda f: (
-            f["specification"].map(spec_names) + " · " + f["estimator"].map(estimator_names)
-        )
-    ).iloc[::-1]
+    """A specification curve: every specification's estimate, sorted, with its 95%
+    interval (or a comparison series) above, and beneath, which option of each
+    dimension it uses; the main specification is marked.
+
+    ``labels``: the language's ``multiverse`` words (``dimensions``, ``options``,
+    ``estimate`` titles, ``main``).
+    """
+    ordered = table.sort_values([estimate, "specification"], ignore_index=True)
+    positions = np.arange(len(ordered))
+    is_main = (ordered["specification"] == main).to_numpy()
+    rows = [(name, option) for name, options in dimensions.items() for option in options]
     with plt.rc_context(STYLE):
-        fig, (left, right) = plt.subplots(
-            1, 2, figsize=(6.3, 3.4), layout="constrained", width_ratios=[3, 2], sharex=True
+        fig, (top, bottom) = plt.subplots(
+            2,
+            1,
+            figsize=(6.3, 2.6 + 0.14 * len(rows)),
+            layout="constrained",
+            sharex=True,
+            height_ratios=[2.2, 0.16 * len(rows) + 0.2],
         )
-        colours = dict(zip(estimator_names, sns.color_palette("colorblind", 3), strict=True))
-        positions = range(len(rows))
-        for position, row in zip(positions, rows.itertuples(index=False), strict=True):
-            left.errorbar(
-                row.ratio,
-                position,
-                xerr=[[row.ratio - row.ratio_low], [row.ratio_high - row.ratio]],
-                fmt="o",
-                markersize=3.5,
-                capsize=2,
-                color=colours[row.estimator],
-                linewidth=1,
+        colours = COLORBLIND
+        if interval:
+            low, high = ordered[interval[0]].to_numpy(), ordered[interval[1]].to_numpy()
+            top.fill_between(
+                positions,
+                low,
+                high,
+                color=colours[0],
+                alpha=0.25,
+                linewidth=0,
+                step="mid",
+                label=labels["interval"],
             )
-        left.set_yticks(list(positions), rows["label"], fontsize=7)
-        placebo_ratio = np.exp(placebo["estimate"])
-        right.scatter(placebo_ratio, range(len(placebo)), s=8, color="0.4")
-        right.set_yticks([])
-        right.set_title(labels["placebo"], fontsize=8)
-        for axis in (left, right):
-            axis.axvline(1.0, color="0.5", linewidth=0.8)
-            axis.set_xscale("log")
-            axis.xaxis.set_major_formatter(localised_axis(lang, digits=2))
-        fig.supxlabel(labels["statement_irr"], fontsize=8)
+        if comparison:
+            top.scatter(
+                positions,
+                ordered[comparison],
+                s=4,
+                color=colours[1],
+                linewidths=0,
+                label=labels[comparison],
+            )
+        top.scatter(
+            positions,
+            ordered[estimate],
+            s=4,
+            color=colours[0],
+            linewidths=0,
+            label=labels[estimate],
+        )
+        top.scatter(
+            positions[is_main],
+            ordered.loc[is_main, estimate],
+            s=40,
+            marker="D",
+            facecolors="none",
+            edgecolors="0.1",
+            linewidths=1,
+            label=labels["main"],
+            zorder=3,
+        )
+        if reference is not None:
+            top.axhline(reference, color="0.4", linewidth=0.8)
+        if log_scale:
+            log_ratio_axis(top, lang)
+        else:
+            top.yaxis.set_major_formatter(localised_axis(lang, digits=1))
+        top.set_ylabel(labels["estimate_axis"][estimate], fontsize=8)
+        # Above the plot: over the data, the points it would hide are the extremes.
+        top.legend(
+            loc="lower left",
+            bbox_to_anchor=(0, 1.0),
+            ncol=3,
+            frameon=False,
+            fontsize=7,
+            markerscale=1.5,
+            borderaxespad=0.2,
+        )
+        for row, (name, option) in enumerate(rows):
+            uses = (ordered[name].astype(str) == str(option)).to_numpy()
+            bottom.scatter(
+                positions[uses],
+                np.full(uses.sum(), row),
+                s=1.5,
+                marker="|",
+                color="0.25",
+                linewidths=0.5,
+            )
+
+        def shown(option) -> str:
+            if isinstance(option, float):
+                return lang.format(option, "decimal", 2)
+            return labels["options"].get(str(option), str(option))
+
+        bottom.set_yticks(
+            range(len(rows)),
+            [f"{labels['dimensions'][name]}: {shown(option)}" for name, option in rows],
+            fontsize=6.5,
+        )
+        bottom.set_ylim(len(rows) - 0.5, -0.5)
+        bottom.set_xlim(-1, len(ordered))
+        bottom.set_xlabel(labels["specifications_axis"].format(count=len(ordered)), fontsize=8)
+        bottom.tick_params(axis="x", labelsize=7)
+        bottom.spines["left"].set_visible(False)
     return fig
 
 
@@ -337,13 +440,47 @@ def event_study_figure(data: dict, labels: dict, lang: Language) -> plt.Figure:
     )
 
 
-def its_specifications_figure(data: dict, labels: dict, lang: Language) -> plt.Figure:
-    its = data["its"]
-    return plot_specifications(
-        pd.DataFrame(its["specifications"]),
-        pd.DataFrame(its["placebo"]["breaks"]),
-        labels["specifications"],
-        labels["tables"]["estimators"],
+def _curve(family: str, data: dict, labels: dict, lang: Language, **options) -> plt.Figure:
+    return plot_specification_curve(
+        data[family],
+        dimensions=data["dimensions"][family],
+        labels=labels["multiverse"],
+        lang=lang,
+        main=data["main"][family],
+        **options,
+    )
+
+
+def its_curve_figure(data: dict, labels: dict, lang: Language) -> plt.Figure:
+    return _curve(
+        "its",
+        data,
         labels,
         lang,
+        estimate="statement_ratio",
+        interval=("statement_ratio_low", "statement_ratio_high"),
+    )
+
+
+def did_curve_figure(data: dict, labels: dict, lang: Language) -> plt.Figure:
+    return _curve(
+        "did",
+        data,
+        labels,
+        lang,
+        estimate="did_ratio",
+        interval=("did_ratio_low", "did_ratio_high"),
+    )
+
+
+def indices_curve_figure(data: dict, labels: dict, lang: Language) -> plt.Figure:
+    return _curve(
+        "indices",
+        data,
+        labels,
+        lang,
+        estimate="practice_max",
+        comparison="legislative_last",
+        reference=None,
+        log_scale=False,
     )

@@ -67,7 +67,7 @@ def unknown_ids(tables: dict[str, pd.DataFrame], spec: dict) -> list[str]:
     practice = spec["practice"]
     named = {
         "indices.practice.readmission.applies": [practice["readmission"]["applies"]],
-        "indices.practice.readmission.suspended": [practice["readmission"]["suspended"]],
+        "indices.practice.readmission.ends": list(practice["readmission"]["ends"].values()),
         "indices.practice.visa_granted_event": [practice["visa_granted_event"]]
         if practice["visa_granted_event"]
         else [],
@@ -88,15 +88,63 @@ def unknown_ids(tables: dict[str, pd.DataFrame], spec: dict) -> list[str]:
     return problems
 
 
-def harmonisation_indices(
-    tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict
-) -> dict[str, pd.DataFrame]:
-    """The annual indices, the legislative index by instrument and group, and sensitivity runs."""
-    first, last = spec["first_year"], spec["last_year"]
+def verified_only(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The inputs without what the coders could not verify: requirements with any row
+    marked ``no``, and implementation figures and events marked ``no``."""
     alignment = tables["alignment"]
-    benchmark = alignment[alignment["eu_instrument_id"].isin(spec["benchmark_instruments"])]
-    main = {"partial_credit": spec["partial_credit"], "weighting": spec["weighting"]}
-    legislative = legislative_index(benchmark, first, last, **main)
+    unverified = set(alignment.loc[alignment["verified"] == "no", "requirement_id"])
+    return {
+        **tables,
+        "alignment": alignment[~alignment["requirement_id"].isin(unverified)],
+        "statement_implementation": tables["statement_implementation"].query("verified != 'no'"),
+        "events": tables["events"].query("verified != 'no'"),
+    }
+
+
+def practice_setting(spec: dict, choices: dict) -> tuple[dict, dict[str, float]]:
+    """The practice configuration and component weights of one specification: the
+    readmission component left out or ending at the chosen event, the visa component
+    in or out, and the Facility envelope disbursement is set against (``None``: the
+    envelope pledged by each 31 December, from the data)."""
+    practice = spec["practice"]
+    weights = dict(practice["weights"])
+    readmission = {"applies": practice["readmission"]["applies"], "suspended": None}
+    if choices["readmission"] == "off":
+        weights.pop("readmission")
+    else:
+        readmission["suspended"] = practice["readmission"]["ends"][choices["readmission"]]
+    if choices["visa"] == "off":
+        weights.pop("visa")
+    envelope = (
+        practice["statement_envelope"] if choices["funding_envelope"] == "statement" else None
+    )
+    return {**practice, "readmission": readmission, "envelope": envelope}, weights
+
+
+def fixed_components(components: pd.DataFrame, weights: dict, minimum: int) -> dict:
+    """The components present in every year in which at least ``minimum`` of them are
+    (the index then compares like with like across years)."""
+    available = components[list(weights)].notna()
+    window = available[available.sum(axis=1) >= minimum]
+    return {name: weights[name] for name in weights if len(window) and window[name].all()}
+
+
+def annual_indices(
+    tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict, choices: dict
+) -> pd.DataFrame:
+    """The three annual indices of one specification (``choices``: partial credit,
+    weighting, unverified facts in or out, readmission and visa components, fixed or
+    available component set, funding envelope), with the practice components."""
+    if choices["unverified"] == "exclude":
+        tables = verified_only(tables)
+    first, last = spec["first_year"], spec["last_year"]
+    legislative = legislative_index(
+        benchmark_coding(tables["alignment"], spec),
+        first,
+        last,
+        choices["partial_credit"],
+        choices["weighting"],
+    )
     policy_spec = spec["policy"]
     policy = policy_index(
         tables["commission_assessments"],
@@ -108,53 +156,112 @@ def harmonisation_indices(
         last,
     )
     events = tables["events"]
+    practice_spec, weights = practice_setting(spec, choices)
     components = practice_components(
         tables["statement_implementation"],
         monthly_arrivals,
         dict(zip(events["event_id"], events["date"], strict=True)),
-        spec["practice"],
+        practice_spec,
         first,
         last,
     )
-    practice = practice_index(
-        components, spec["practice"]["weights"], spec["practice"]["min_components"]
-    )
-    annual = (
+    minimum = practice_spec["min_components"]
+    if choices["components"] == "fixed":
+        weights = fixed_components(components, weights, minimum)
+        minimum = len(weights)
+    practice = practice_index(components, weights, minimum)
+    return (
         legislative.rename(columns={"index": "legislative"})
         .merge(policy.rename(columns={"index": "policy"}), on="year")
         .merge(practice.rename(columns={"index": "practice"}), on="year")
     )
-    by_instrument = legislative_index(alignment, first, last, by="eu_instrument_id", **main)
-    by_group = legislative_index(benchmark, first, last, by="group", **main)
+
+
+def benchmark_coding(alignment: pd.DataFrame, spec: dict) -> pd.DataFrame:
+    """The requirements of the benchmark instruments (the yardstick of the index)."""
+    return alignment[alignment["eu_instrument_id"].isin(spec["benchmark_instruments"])]
+
+
+def harmonisation_indices(
+    tables: dict[str, pd.DataFrame],
+    monthly_arrivals: pd.DataFrame,
+    spec: dict,
+    choices: dict,
+    dimensions: dict,
+) -> dict[str, pd.DataFrame]:
+    """The main specification's annual indices, its legislative index by instrument and
+    by group, and the legislative sensitivity runs over the multiverse's partial credit ×
+    weighting, without each instrument and without unverified requirements."""
+    annual = annual_indices(tables, monthly_arrivals, spec, choices)
+    if choices["unverified"] == "exclude":
+        tables = verified_only(tables)
+    first, last = spec["first_year"], spec["last_year"]
+    alignment = tables["alignment"]
+    benchmark = benchmark_coding(alignment, spec)
+    main = {"partial_credit": choices["partial_credit"], "weighting": choices["weighting"]}
     return {
         "annual": annual,
-        "by_instrument": by_instrument,
-        "by_group": by_group,
-        "sensitivity": sensitivity(benchmark, spec),
+        "by_instrument": legislative_index(alignment, first, last, by="eu_instrument_id", **main),
+        "by_group": legislative_index(benchmark, first, last, by="group", **main),
+        "sensitivity": sensitivity(benchmark, spec, dimensions, choices),
     }
 
 
-def sensitivity(benchmark: pd.DataFrame, spec: dict) -> pd.DataFrame:
-    """The legislative index under each partial credit × weighting, and without each instrument."""
+def index_specification_row(
+    tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict, specification
+) -> dict:
+    """One specification's row of the indices' results table: the levels the text
+    compares (legislation in its last year and at its peak, practice at its peak and
+    its years), and whether practice stayed below legislation in every year both exist."""
+    annual = annual_indices(tables, monthly_arrivals, spec, specification.choices).set_index("year")
+    legislative, practice = annual["legislative"], annual["practice"].dropna()
+    both = annual.dropna(subset=["legislative", "practice"])
+    return {
+        "specification": specification.ident,
+        **specification.choices,
+        "legislative_last": float(legislative.iloc[-1]),
+        "legislative_max": float(legislative.max()),
+        "legislative_max_year": int(legislative.idxmax()),
+        # the year of the largest rise: where harmonisation on paper happened
+        "legislative_jump_year": int(legislative.diff().idxmax()),
+        "practice_max": float(practice.max()) if len(practice) else float("nan"),
+        "practice_max_year": int(practice.idxmax()) if len(practice) else None,
+        "practice_last": float(practice.iloc[-1]) if len(practice) else float("nan"),
+        "practice_years": len(practice),
+        "practice_first_year": int(practice.index.min()) if len(practice) else None,
+        "practice_last_year": int(practice.index.max()) if len(practice) else None,
+        "practice_below_legislation": bool(
+            len(both) and (both["practice"] < both["legislative"]).all()
+        ),
+    }
+
+
+def sensitivity(
+    benchmark: pd.DataFrame, spec: dict, dimensions: dict, choices: dict
+) -> pd.DataFrame:
+    """The legislative index under each partial credit × weighting of the multiverse, and
+    without each instrument (the ``choices`` of credit and weighting otherwise)."""
     first, last = spec["first_year"], spec["last_year"]
+    credit, weighting = choices["partial_credit"], choices["weighting"]
     variants = []
-    choices = spec["sensitivity"]
-    for credit, weighting in product(choices["partial_credit"], choices["weighting"]):
+    for other_credit, other_weighting in product(
+        dimensions["partial_credit"], dimensions["weighting"]
+    ):
         variants.append(
-            legislative_index(benchmark, first, last, credit, weighting).assign(
-                variant=f"credit={credit}, weighting={weighting}",
-                partial_credit=credit,
-                weighting=weighting,
+            legislative_index(benchmark, first, last, other_credit, other_weighting).assign(
+                variant=f"credit={other_credit}, weighting={other_weighting}",
+                partial_credit=other_credit,
+                weighting=other_weighting,
                 left_out="",
             )
         )
     for instrument in sorted(benchmark["eu_instrument_id"].unique()):
         kept = benchmark[benchmark["eu_instrument_id"] != instrument]
         variants.append(
-            legislative_index(kept, first, last, spec["partial_credit"], spec["weighting"]).assign(
+            legislative_index(kept, first, last, credit, weighting).assign(
                 variant=f"without {instrument}",
-                partial_credit=spec["partial_credit"],
-                weighting=spec["weighting"],
+                partial_credit=credit,
+                weighting=weighting,
                 left_out=instrument,
             )
         )
@@ -162,12 +269,10 @@ def sensitivity(benchmark: pd.DataFrame, spec: dict) -> pd.DataFrame:
     unverified = set(benchmark.loc[benchmark["verified"] == "no", "requirement_id"])
     verified_only = benchmark[~benchmark["requirement_id"].isin(unverified)]
     variants.append(
-        legislative_index(
-            verified_only, first, last, spec["partial_credit"], spec["weighting"]
-        ).assign(
+        legislative_index(verified_only, first, last, credit, weighting).assign(
             variant="without unverified requirements",
-            partial_credit=spec["partial_credit"],
-            weighting=spec["weighting"],
+            partial_credit=credit,
+            weighting=weighting,
             left_out="unverified",
         )
     )

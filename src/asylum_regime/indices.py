@@ -276,7 +276,8 @@ def practice_components(
     - ``resettlement``: Syrians resettled from Türkiye by 31 December, as a share
       of the agreed ceiling;
     - ``funding``: Facility funds disbursed by 31 December, as a share of the
-      Facility envelope pledged by then;
+      Facility envelope pledged by then (or of ``spec['envelope']`` in every year,
+      when it is given);
     - ``readmission``: 1 if the readmission agreement's provisions on
       third-country nationals applied on 31 December (between the events
       ``spec['readmission']['applies']`` and ``['suspended']``), else 0;
@@ -291,7 +292,11 @@ def practice_components(
     returns = cumulative_on_year_ends(statement, "returns_greece_to_turkey", years)
     resettled = cumulative_on_year_ends(statement, "syrians_resettled_1to1", years)
     disbursed = cumulative_on_year_ends(statement, "frit_disbursed_eur", years)
-    envelope = standing_value(statement, "frit_envelope_eur", first, last)
+    envelope = (
+        standing_value(statement, "frit_envelope_eur", first, last)
+        if spec.get("envelope") is None
+        else pd.Series(float(spec["envelope"]), index=years)
+    )
     readmission = spec["readmission"]
     components = pd.DataFrame(
         {

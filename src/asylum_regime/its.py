@@ -1,13 +1,31 @@
 """Interrupted time series (ITS) of monthly sea crossings (statsmodels).
 
-Monthly Eastern Mediterranean sea detections, negative binomial (NB2, the
-dispersion estimated by maximum likelihood) with a linear trend in years,
-month-of-year effects, a level and a slope change at the EU–Turkey Statement
-and further dated events (a ``level`` step or a ``pulse`` over a window).
-Poisson and OLS on log(1 + y) with the same terms are the checks. Standard
-errors are Newey–West (HAC) with a configured lag. ``fit_its`` returns plain
-dictionaries (estimates, standard errors, intervals, fit statistics, sample,
-specification) ready for JSON.
+Monthly Eastern Mediterranean sea detections, modelled with month-of-year
+effects, a time trend, and a change in level and in yearly growth at the
+EU–Turkey Statement. Every choice a referee could make otherwise is a dimension
+of the specification multiverse (``Specification`` choices):
+
+- ``estimator``: negative binomial (NB2, dispersion by maximum likelihood),
+  Poisson quasi-maximum likelihood, or least squares on log(1 + y); standard
+  errors are Newey–West (HAC) throughout, which the Poisson QMLE needs (its
+  Pearson dispersion is in the tens of thousands);
+- ``hac_lags``: the HAC lag (it changes no estimate, only the errors);
+- ``trend``: one linear trend; piecewise linear with hinges at the knots the
+  config gives each piecewise option (``piecewise``: the 2012 shift from the land
+  border to the sea and the 2015 surge; ``piecewise_2012``: the shift only); or a
+  natural cubic regression spline of time;
+- ``jap``: the Joint Action Plan left out, as a pulse over its months before the
+  Statement, or as a permanent step (which multiplies the pre-Statement level the
+  Statement is measured against);
+- ``events``: the other dated events (the 2020 border episode, the COVID-19
+  closures) in or out;
+- ``start``: the first month of the sample;
+- ``missing_month``: a month the source lacks (July 2012 for the sea) dropped,
+  or imputed by linear interpolation of its neighbours (never set to zero).
+
+``fit_specification`` fits one specification and returns its row of the
+family's results table; ``fit_its`` the paper's main specification in detail
+(every estimator, the counterfactual path, the placebo breaks).
 """
 
 from __future__ import annotations
@@ -16,10 +34,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import patsy
 import statsmodels.api as sm
-import statsmodels.formula.api as smf
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
+from asylum_regime.specifications import Specification
+
+ESTIMATORS = ("negative_binomial", "poisson", "log_ols")
 
 
 @dataclass(frozen=True)
@@ -41,67 +62,165 @@ class Event:
         raise ValueError(f"event {self.name}: kind must be 'level' or 'pulse', not {self.kind!r}")
 
 
-def its_design(
-    monthly: pd.DataFrame, break_month: str, events: list[Event], first: str, last: str
-) -> pd.DataFrame:
-    """The ITS design: counts, trend (years), month of year, Statement level/slope, events.
+@dataclass(frozen=True)
+class ItsSetting:
+    """The fixed parts of every ITS specification (config ``models.its``)."""
 
-    ``statement_trend`` is the time in years since the break month (0 before it),
-    so exp(coefficient) is the change in the yearly growth ratio after the break.
-    """
+    break_month: str
+    last_month: str
+    jap_start: str
+    jap_end: str
+    events: tuple[Event, ...]
+    knots: dict[str, tuple[str, ...]]  # piecewise trend option → its knots
+    spline_df: int
+
+    @classmethod
+    def from_config(cls, spec: dict) -> ItsSetting:
+        return cls(
+            break_month=spec["break_month"],
+            last_month=spec["last_month"],
+            jap_start=spec["jap"]["start"],
+            jap_end=spec["jap"]["end"],
+            events=tuple(Event(name, **entry) for name, entry in spec["events"].items()),
+            knots={name: tuple(knots) for name, knots in spec["knots"].items()},
+            spline_df=spec["spline_df"],
+        )
+
+
+# --------------------------------------------------------------------------- design
+
+
+def sample(monthly: pd.DataFrame, start: str, last: str, missing_month: str) -> pd.DataFrame:
+    """The months ``start``..``last``; months the source lacks (``detections`` missing)
+    are dropped (``missing``) or imputed by linear interpolation (``imputed``), with
+    ``imputed`` marking them."""
     window = monthly[
-        (monthly["month"] >= month_start(first)) & (monthly["month"] <= month_start(last))
+        (monthly["month"] >= month_start(start)) & (monthly["month"] <= month_start(last))
     ].reset_index(drop=True)
-    origin, brk = window["month"].min(), month_start(break_month)
-    return window.assign(
-        trend=months_between(origin, window["month"]) / 12,
-        month_of_year=window["month"].dt.month,
-        statement=(window["month"] >= brk).astype(int),
-        statement_trend=months_between(brk, window["month"]).clip(lower=0) / 12,
-        **{event.name: event.column(window["month"]) for event in events},
-    )
+    absent = window["detections"].isna()
+    if missing_month == "missing":
+        return window[~absent].reset_index(drop=True).assign(imputed=False)
+    if missing_month == "imputed":
+        filled = window["detections"].astype(float).interpolate(limit_area="inside").round()
+        return window.assign(detections=filled, imputed=absent)
+    raise ValueError(f"missing_month must be 'missing' or 'imputed', not {missing_month!r}")
 
 
-def its_formula(outcome: str, events: list[Event]) -> str:
-    terms = ["trend", "C(month_of_year)", "statement", "statement_trend"]
-    return f"{outcome} ~ " + " + ".join(terms + [event.name for event in events])
+def its_design(series: pd.DataFrame, setting: ItsSetting, choices: dict) -> pd.DataFrame:
+    """The ITS design: counts, trend (years), month of year, Statement level and slope,
+    the hinges of the piecewise trend, the Joint Action Plan term and the other events.
 
-
-def its_poisson(design: pd.DataFrame, events: list[Event], hac_lags: int):
-    return smf.glm(its_formula("detections", events), design, family=sm.families.Poisson()).fit(
-        cov_type="HAC", cov_kwds={"maxlags": hac_lags}
-    )
-
-
-def its_negative_binomial(design: pd.DataFrame, events: list[Event], hac_lags: int):
-    """NB2 by maximum likelihood, started from the Poisson fit (Newton from zero diverges).
-
-    BFGS finds the optimum; Newton steps with the analytic Hessian then polish it
-    to machine precision. BFGS alone stops where its tolerance allows, and where
-    that is depends on the floating-point kernel: without the polish, estimates
-    differed in the 7th digit between CPUs.
+    ``statement_trend`` is the time in years since the break month (0 before it), so
+    exp(coefficient) is the change in the yearly growth ratio after the break.
     """
-    start = its_poisson(design, events, hac_lags).params.to_numpy()
-    model = smf.negativebinomial(its_formula("detections", events), design, loglike_method="nb2")
-    rough = model.fit(start_params=np.r_[start, 1.0], method="bfgs", maxiter=2000, disp=False)
+    origin, brk = series["month"].min(), month_start(setting.break_month)
+    months = series["month"]
+    columns = {
+        "trend": months_between(origin, months) / 12,
+        "month_of_year": months.dt.month,
+        "statement": (months >= brk).astype(int),
+        "statement_trend": months_between(brk, months).clip(lower=0) / 12,
+    }
+    for knot in knots_in_sample(setting, choices):
+        columns[_hinge(knot)] = months_between(month_start(knot), months).clip(lower=0) / 12
+    if choices["jap"] != "none":
+        kind = "pulse" if choices["jap"] == "pulse" else "level"
+        columns["jap"] = Event("jap", setting.jap_start, kind, setting.jap_end).column(months)
+    if choices["events"] == "all":
+        columns |= {event.name: event.column(months) for event in setting.events}
+    return series.assign(**columns)
+
+
+def knots_in_sample(setting: ItsSetting, choices: dict) -> list[str]:
+    """The knots of the piecewise trend that fall inside the sample (a knot at or before
+    its first month would duplicate the linear trend)."""
+    knots = setting.knots.get(choices["trend"], ())
+    return [knot for knot in knots if month_start(knot) > month_start(choices["start"])]
+
+
+def _hinge(knot: str) -> str:
+    return "hinge_" + knot.replace("-", "_")
+
+
+def its_formula(outcome: str, setting: ItsSetting, choices: dict) -> str:
+    if choices["trend"] == "spline":
+        trend = [f"cr(trend, df={setting.spline_df}, constraints='center')"]
+    else:  # linear, or piecewise with the option's hinges
+        trend = ["trend", *[_hinge(knot) for knot in knots_in_sample(setting, choices)]]
+    terms = [*trend, "C(month_of_year)", "statement", "statement_trend"]
+    if choices["jap"] != "none":
+        terms.append("jap")
+    if choices["events"] == "all":
+        terms += [event.name for event in setting.events]
+    return f"{outcome} ~ " + " + ".join(terms)
+
+
+def effect_terms(setting: ItsSetting, choices: dict) -> list[str]:
+    """The terms whose ratios the results report."""
+    terms = ["statement", "statement_trend"]
+    if choices["jap"] != "none":
+        terms.append("jap")
+    if choices["events"] == "all":
+        terms += [event.name for event in setting.events]
+    return terms
+
+
+# --------------------------------------------------------------------------- estimators
+# The models are fitted on design matrices built once per design (patsy is by far the
+# slowest step of a fit); every estimator and HAC lag of a design reuses them.
+
+
+def _hac(lags: int) -> dict:
+    return {"cov_type": "HAC", "cov_kwds": {"maxlags": lags}}
+
+
+def design_matrices(design: pd.DataFrame, formula: str) -> tuple[pd.Series, pd.DataFrame]:
+    """The outcome and the regressors of ``formula`` (named columns)."""
+    outcome, exog = patsy.dmatrices(formula, design, return_type="dataframe")
+    return outcome.iloc[:, 0], exog
+
+
+def its_poisson(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start=None):
+    return sm.GLM(y, exog, family=sm.families.Poisson()).fit(start_params=start, **_hac(hac_lags))
+
+
+def its_negative_binomial(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start=None):
+    """NB2 by maximum likelihood, started near the optimum (Newton from zero diverges).
+
+    A rough optimum (``_nb_start``) is polished by Newton steps with the analytic
+    Hessian to machine precision: where a quasi-Newton method stops depends on the
+    floating-point kernel, and without the polish estimates differed in the 7th
+    digit between CPUs. With ``start`` (an optimum found before, e.g. for another
+    HAC lag), only the Newton steps run.
+    """
+    model = sm.NegativeBinomial(y, exog, loglike_method="nb2")
+    if start is None:
+        start = _nb_start(model, y, exog, hac_lags)
     result = model.fit(
-        start_params=rough.params.to_numpy(),
-        method="newton",
-        maxiter=100,
-        tol=1e-12,
-        disp=False,
-        cov_type="HAC",
-        cov_kwds={"maxlags": hac_lags},
+        start_params=start, method="newton", maxiter=100, tol=1e-12, disp=False, **_hac(hac_lags)
     )
-    if not (rough.mle_retvals["converged"] and result.mle_retvals["converged"]):
-        raise RuntimeError("the negative binomial ITS did not converge")
+    if not result.mle_retvals["converged"]:
+        raise RuntimeError(f"the negative binomial ITS did not converge: {list(exog.columns)}")
     return result
 
 
-def its_log_ols(design: pd.DataFrame, events: list[Event], hac_lags: int):
-    return smf.ols(its_formula("np.log1p(detections)", events), design).fit(
-        cov_type="HAC", cov_kwds={"maxlags": hac_lags}
-    )
+def _nb_start(model, y: pd.Series, exog: pd.DataFrame, hac_lags: int) -> np.ndarray:
+    """A point near the NB optimum: the Poisson fit with the moment estimate of the
+    dispersion, improved by BFGS (Newton from far away can diverge)."""
+    poisson = its_poisson(y, exog, hac_lags)
+    mu, counts = poisson.fittedvalues.to_numpy(), y.to_numpy()
+    alpha = max(float(np.mean(((counts - mu) ** 2 - counts) / mu**2)), 0.01)
+    start = np.r_[poisson.params.to_numpy(), alpha]
+    for method in ("bfgs", "nm"):
+        rough = model.fit(start_params=start, method=method, maxiter=5000, disp=False)
+        if rough.mle_retvals["converged"]:
+            return rough.params.to_numpy()
+        start = rough.params.to_numpy()
+    raise RuntimeError(f"the negative binomial ITS did not converge: {list(exog.columns)}")
+
+
+def its_log_ols(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start=None):
+    return sm.OLS(np.log1p(y), exog).fit(**_hac(hac_lags))
 
 
 ITS_ESTIMATORS = {
@@ -109,6 +228,99 @@ ITS_ESTIMATORS = {
     "poisson": its_poisson,
     "log_ols": its_log_ols,
 }
+
+
+def fit_design(y: pd.Series, exog: pd.DataFrame, estimator: str, lags: list[int]) -> dict:
+    """One fit per HAC lag; the first lag's optimum starts the others (same estimates)."""
+    fitted, start = {}, None
+    for lag in lags:
+        result = ITS_ESTIMATORS[estimator](y, exog, lag, start)
+        start = result.params.to_numpy()
+        fitted[lag] = result
+    return fitted
+
+
+def its_fit_statistics(result, estimator: str) -> dict:
+    fit = {"n": int(result.nobs), "aic": float(result.aic)}
+    if estimator == "negative_binomial":
+        fit |= {"alpha": float(result.params["alpha"]), "log_likelihood": float(result.llf)}
+    elif estimator == "poisson":
+        fit |= {
+            "log_likelihood": float(result.llf),
+            "pearson_dispersion": float(result.pearson_chi2 / result.df_resid),
+        }
+    else:
+        fit |= {"r_squared": float(result.rsquared)}
+    return fit
+
+
+# --------------------------------------------------------------------------- the multiverse
+
+
+def fit_specifications(
+    monthly: pd.DataFrame, setting: ItsSetting, specifications: list[Specification]
+) -> pd.DataFrame:
+    """The results row of each specification: the Statement's level and slope ratios with
+    their 95% intervals and p-values, and the sample. Specifications that differ only in
+    the estimator and the HAC lag share one design; those that differ only in the HAC lag
+    share one optimum."""
+    designs: dict[tuple, list[Specification]] = {}
+    for specification in specifications:
+        designs.setdefault(specification.key("hac_lags", "estimator"), []).append(specification)
+    rows = []
+    for group in designs.values():
+        choices = group[0].choices
+        series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
+        design = its_design(series, setting, choices)
+        y, exog = design_matrices(design, its_formula("detections", setting, choices))
+        fitted = {
+            estimator: fit_design(
+                y,
+                exog,
+                estimator,
+                sorted({s["hac_lags"] for s in group if s["estimator"] == estimator}),
+            )
+            for estimator in sorted({s["estimator"] for s in group})
+        }
+        terms = effect_terms(setting, choices)
+        for specification in group:
+            result = fitted[specification["estimator"]][specification["hac_lags"]]
+            table = {
+                row["term"]: row for row in coefficient_table(result, terms, exponentiate=True)
+            }
+            # A term a specification leaves out has no ratio (missing in the table).
+            others = {
+                name: _ratio_columns(name, table[name]) if name in table else _missing(name)
+                for name in ("jap", *(event.name for event in setting.events))
+            }
+            rows.append(
+                {
+                    "specification": specification.ident,
+                    **specification.choices,
+                    **_ratio_columns("statement", table["statement"]),
+                    **_ratio_columns("slope", table["statement_trend"]),
+                    **{key: value for columns in others.values() for key, value in columns.items()},
+                    "months": int(result.nobs),
+                    "imputed_months": int(design["imputed"].sum()),
+                }
+            )
+    return pd.DataFrame(rows).sort_values("specification", ignore_index=True)
+
+
+def _missing(prefix: str) -> dict:
+    return {f"{prefix}_{key}": float("nan") for key in ("ratio", "ratio_low", "ratio_high", "p")}
+
+
+def _ratio_columns(prefix: str, row: dict) -> dict:
+    return {
+        f"{prefix}_ratio": row["ratio"],
+        f"{prefix}_ratio_low": row["ratio_low"],
+        f"{prefix}_ratio_high": row["ratio_high"],
+        f"{prefix}_p": row["p_value"],
+    }
+
+
+# --------------------------------------------------------------------------- the main specification
 
 
 def linear_predictor_columns(result) -> list[str]:
@@ -146,6 +358,7 @@ def counterfactual_paths(
         {
             "month": design["month"],
             "observed": design["detections"],
+            "imputed": design["imputed"],
             "fitted": fitted,
             "counterfactual": np.where(horizon, counterfactual, np.nan),
             "counterfactual_low": np.where(horizon, np.quantile(sampled_cf, 0.025, axis=1), np.nan),
@@ -160,6 +373,10 @@ def counterfactual_paths(
         "averted_low": float(np.quantile(averted, 0.025)),
         "averted_high": float(np.quantile(averted, 0.975)),
         "observed_in_horizon": int(design["detections"].to_numpy()[horizon].sum()),
+        # The test of credibility: a path without the Statement above every month
+        # ever observed extrapolates the surge rather than describing a world.
+        "counterfactual_peak": float(counterfactual[horizon].max()),
+        "observed_peak": int(np.nanmax(design["detections"].to_numpy(dtype=float))),
         "draws": draws,
         "seed": seed,
     }
@@ -167,23 +384,36 @@ def counterfactual_paths(
 
 
 def placebo_breaks(
-    design: pd.DataFrame, events: list[Event], hac_lags: int, first: str, last: str, step: int
+    design: pd.DataFrame, formula: str, hac_lags: int, first: str, last: str, step: int
 ) -> pd.DataFrame:
     """Re-estimate the NB model on pre-Statement months only, with fake breaks.
 
-    A break every ``step`` months from ``first`` to ``last``; events that never
-    vary before the real break are dropped. Returns the level coefficient of
-    each fake break.
+    A break every ``step`` months from ``first`` to ``last``; terms that never
+    vary before the real break are dropped. Returns the level coefficient of each
+    fake break; a fake break the design cannot tell apart from its trend (one month
+    before a hinge, with the month between absent from the source) is left out.
     """
     before = design[design["statement"] == 0].reset_index(drop=True)
-    kept = [event for event in events if before[event.name].nunique() > 1]
+    outcome, terms = formula.split(" ~ ")
+    kept = [
+        term
+        for term in terms.split(" + ")
+        if term in ("statement", "statement_trend")
+        or term not in before.columns
+        or before[term].nunique() > 1
+    ]
     rows = []
     for fake in pd.date_range(month_start(first), month_start(last), freq=f"{step}MS"):
         placebo = before.assign(
             statement=(before["month"] >= fake).astype(int),
             statement_trend=months_between(fake, before["month"]).clip(lower=0) / 12,
         )
-        result = its_negative_binomial(placebo, kept, hac_lags)
+        # A hinge of the trend at the fake break is the fake slope change itself.
+        terms_here = [term for term in kept if term != _hinge(fake.strftime("%Y-%m"))]
+        y, exog = design_matrices(placebo, f"{outcome} ~ " + " + ".join(terms_here))
+        if np.linalg.matrix_rank(exog.to_numpy()) < exog.shape[1]:
+            continue
+        result = its_negative_binomial(y, exog, hac_lags)
         rows.append(
             {
                 "break_month": fake.strftime("%Y-%m"),
@@ -195,17 +425,24 @@ def placebo_breaks(
     return pd.DataFrame(rows)
 
 
-def fit_its(monthly: pd.DataFrame, spec: dict) -> tuple[dict, pd.DataFrame]:
-    """Every ITS estimate the paper reports: main model, checks, specifications, placebo."""
-    events = [Event(name, **entry) for name, entry in spec["events"].items()]
-    design = its_design(
-        monthly, spec["break_month"], events, spec["first_month"], spec["last_month"]
-    )
-    terms = ["statement", "statement_trend", *[event.name for event in events]]
-    fitted = {
-        name: estimator(design, events, spec["hac_lags"])
-        for name, estimator in ITS_ESTIMATORS.items()
-    }
+def placebo_p_value(real: float, placebo: pd.Series) -> float:
+    """Rank p-value of the real level change among the placebo changes (|estimates|):
+    (1 + #{placebo at least as large}) / (1 + #placebo)."""
+    return float((1 + (placebo.abs() >= abs(real)).sum()) / (1 + len(placebo)))
+
+
+def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[dict, pd.DataFrame]:
+    """The paper's main ITS specification in detail: every estimator with its choices,
+    the counterfactual path of the negative binomial, and the placebo breaks."""
+    setting = ItsSetting.from_config(config)
+    choices = main.choices
+    series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
+    design = its_design(series, setting, choices)
+    formula = its_formula("detections", setting, choices)
+    terms = effect_terms(setting, choices)
+    lags = choices["hac_lags"]
+    y, exog = design_matrices(design, formula)
+    fitted = {name: ITS_ESTIMATORS[name](y, exog, lags) for name in ESTIMATORS}
     estimators = {
         name: {
             "estimates": coefficient_table(result, terms, exponentiate=True),
@@ -213,42 +450,38 @@ def fit_its(monthly: pd.DataFrame, spec: dict) -> tuple[dict, pd.DataFrame]:
         }
         for name, result in fitted.items()
     }
-    main = fitted["negative_binomial"]
-    paths, averted = counterfactual_paths(
-        main, design, spec["averted_horizon_months"], spec["draws"], spec["seed"]
+    main_fit = (
+        fitted[choices["estimator"]]
+        if choices["estimator"] != "log_ols"
+        else fitted["negative_binomial"]
     )
-    specifications = []
-    known = {event.name for event in events}
-    for label, names in spec["specifications"].items():
-        if unknown := sorted(set(names) - known):
-            raise ValueError(
-                f"config models.its.specifications.{label}: no event named "
-                f"{', '.join(unknown)} in models.its.events ({', '.join(sorted(known))})"
-            )
-        chosen = [event for event in events if event.name in names]
-        for estimator_name, estimator in ITS_ESTIMATORS.items():
-            result = estimator(design, chosen, spec["hac_lags"])
-            row = coefficient_table(result, ["statement"], exponentiate=True)[0]
-            specifications.append({"specification": label, "estimator": estimator_name, **row})
+    paths, averted = counterfactual_paths(
+        main_fit, design, config["averted_horizon_months"], config["draws"], config["seed"]
+    )
     placebo = placebo_breaks(
         design,
-        events,
-        spec["hac_lags"],
-        spec["placebo"]["first_break"],
-        spec["placebo"]["last_break"],
-        spec["placebo"]["step_months"],
+        formula,
+        lags,
+        config["placebo"]["first_break"],
+        config["placebo"]["last_break"],
+        config["placebo"]["step_months"],
     )
-    real = abs(main.params["statement"])
+    real = float(main_fit.params["statement"])
+    absent = monthly[monthly["detections"].isna()]["month"].dt.strftime("%Y-%m").tolist()
     return (
         {
             "model": "interrupted time series",
             "outcome": "monthly detections, Eastern Mediterranean route, sea",
             "specification": {
-                "formula": its_formula("detections", events),
-                "break_month": spec["break_month"],
-                "events": {event.name: vars(event) for event in events},
-                "covariance": f"HAC (Newey–West), {spec['hac_lags']} lags",
-                "hac_lags": spec["hac_lags"],
+                "id": main.ident,
+                "choices": choices,
+                "formula": formula,
+                "break_month": setting.break_month,
+                "jap": {"start": setting.jap_start, "end": setting.jap_end},
+                "events": {event.name: vars(event) for event in setting.events},
+                "knots": list(knots_in_sample(setting, choices)),
+                "covariance": f"HAC (Newey–West), {lags} lags",
+                "hac_lags": lags,
             },
             "sample": {
                 "first_month": design["month"].min().strftime("%Y-%m"),
@@ -256,29 +489,90 @@ def fit_its(monthly: pd.DataFrame, spec: dict) -> tuple[dict, pd.DataFrame]:
                 "months": len(design),
                 "months_after_break": int(design["statement"].sum()),
                 "detections": int(design["detections"].sum()),
+                "months_absent_from_source": absent,
+                "months_imputed": int(design["imputed"].sum()),
             },
             "estimators": estimators,
             "averted": averted,
-            "specifications": specifications,
             "placebo": {
                 "breaks": placebo.to_dict(orient="records"),
-                "share_as_large": float((placebo["estimate"].abs() >= real).mean()),
+                "share_as_large": float((placebo["estimate"].abs() >= abs(real)).mean()),
                 "share_significant": float((placebo["p_value"] < 0.05).mean()),
+                "p_value": placebo_p_value(real, placebo["estimate"]),
             },
         },
         paths,
     )
 
 
-def its_fit_statistics(result, estimator: str) -> dict:
-    fit = {"n": int(result.nobs), "aic": float(result.aic)}
-    if estimator == "negative_binomial":
-        fit |= {"alpha": float(result.params["alpha"]), "log_likelihood": float(result.llf)}
-    elif estimator == "poisson":
-        fit |= {
-            "log_likelihood": float(result.llf),
-            "pearson_dispersion": float(result.pearson_chi2 / result.df_resid),
+# ------------------------------------------------------------------- break at an unknown date
+
+
+def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict:
+    """Andrews' sup-Wald test for one break at an unknown date in the main specification's
+    design without the Statement terms: a level shift, and a level and slope shift.
+
+    The fit is Poisson QMLE with the specification's HAC errors (fast, and robust to the
+    overdispersion); the p-value is a parametric bootstrap that simulates the series from
+    the negative binomial fit without a break, because with Newey–West errors the
+    asymptotic (Hansen 1997) p-values reject a true null far too often in a series this
+    short (``asylum_regime.breaks``). Where the test dates the break is reported too.
+    """
+    from asylum_regime.breaks import make_fitter, negbin_fit, sup_wald_break
+
+    setting = ItsSetting.from_config(config)
+    choices = main.choices
+    settings = config["break_test"]
+    series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
+    design = its_design(series, setting, choices)
+    formula = its_formula("detections", setting, choices).replace(
+        " + statement + statement_trend", ""
+    )
+    y, exog = design_matrices(design, formula)
+    counts, regressors = y.to_numpy(), exog.to_numpy()
+    null = negbin_fit(counts, regressors)
+    size = 1.0 / null.alpha
+
+    def simulate(rng, fitted):
+        return rng.poisson(rng.gamma(shape=size, scale=fitted.mu / size)).astype(float)
+
+    months = design["month"]
+    labels = months.dt.strftime("%Y-%m").tolist()
+    years = (months_between(months.min(), months) / 12).to_numpy()
+    results = {}
+    for shift in ("level", "level+slope"):
+        test = sup_wald_break(
+            counts,
+            regressors,
+            fit=make_fitter("poisson", "hac", choices["hac_lags"]),
+            trim=settings["trim"],
+            shift=shift,
+            time=years,
+            labels=labels,
+            n_boot=settings["bootstrap_draws"],
+            seed=settings["seed"],
+            simulate=simulate,
+        )
+        statement = labels.index(setting.break_month)
+        position = list(test.candidates).index(statement)
+        at_statement = float(test.wald[position])
+        results[shift.replace("+", "_")] = {
+            "statistic": test.statistic,
+            "df": test.df,
+            "argmax_month": test.argmax_label,
+            "p_bootstrap": test.p_bootstrap,
+            "bootstrap_draws": test.n_boot,
+            "p_asymptotic": test.p_asymptotic,
+            "wald_at_statement": at_statement,
+            "rank_of_statement": int((test.wald > at_statement).sum() + 1),
+            "candidates": len(test.candidates),
         }
-    else:
-        fit |= {"r_squared": float(result.rsquared)}
-    return fit
+    return {
+        "test": "sup-Wald (Andrews 1993) for one break at an unknown date",
+        "fit": f"Poisson QMLE, HAC (Newey–West) with {choices['hac_lags']} lags",
+        "bootstrap": "parametric, from the negative binomial fit without a break",
+        "trim": settings["trim"],
+        "seed": settings["seed"],
+        "specification": main.ident,
+        "shifts": results,
+    }

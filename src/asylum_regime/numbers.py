@@ -198,7 +198,9 @@ def event_numbers(events: pd.DataFrame) -> dict[str, dict]:
     for row in events.sort_values("event_id").itertuples(index=False):
         status = "" if row.verified == "yes" else f" (verification: {row.verified})"
         numbers[f"event_{row.event_id}"] = number_entry(
-            row.date.strftime("%Y-%m-%d"), "date", f"{row.description_en}{status}"
+            row.date.strftime("%Y-%m-%d"),
+            "date" if row.precision == "day" else "month",
+            f"{row.description_en}{status}",
         )
         numbers[f"event_{row.event_id}_year"] = number_entry(
             int(row.date.year), "year", f"Year: {row.label_en}."
@@ -227,15 +229,15 @@ def benchmark_numbers(benchmarks: pd.DataFrame) -> dict[str, dict]:
     }
 
 
-def specification_numbers(spec: dict) -> dict[str, dict]:
+def specification_numbers(spec: dict, dimensions: dict, choices: dict) -> dict[str, dict]:
     """The configured choices the text states (so that the prose follows the config)."""
-    credits = spec["sensitivity"]["partial_credit"]
+    credits = dimensions["partial_credit"]
     practice = spec["practice"]
 
     number = number_entry
 
     return {
-        "partial_credit": number(spec["partial_credit"], "decimal", "Partial credit.", 2),
+        "partial_credit": number(choices["partial_credit"], "decimal", "Partial credit.", 2),
         "partial_credit_min": number(min(credits), "decimal", "Lowest partial credit tried.", 2),
         "partial_credit_max": number(max(credits), "decimal", "Highest partial credit tried.", 2),
         "index_first_year": number(spec["first_year"], "year", "First year of the indices."),
@@ -285,7 +287,6 @@ def its_numbers(its: dict) -> dict[str, dict]:
         name: {row["term"]: row for row in its["estimators"][name]["estimates"]}
         for name in ("poisson", "log_ols")
     }
-    specifications = [row["ratio"] for row in its["specifications"]]
     numbers = {
         **_ratio_numbers("its_statement", nb["statement"], "ITS, NB, Statement level change"),
         **_ratio_numbers("its_slope", nb["statement_trend"], "ITS, NB, Statement slope change"),
@@ -304,11 +305,15 @@ def its_numbers(its: dict) -> dict[str, dict]:
             "ITS, OLS on log(1+y), exp(Statement coefficient).",
             3,
         ),
-        "its_spec_irr_min": number_entry(
-            min(specifications), "decimal", "Smallest Statement IRR across specifications.", 3
+        "its_poisson_dispersion": number_entry(
+            its["estimators"]["poisson"]["fit"]["pearson_dispersion"],
+            "count",
+            "Pearson dispersion of the Poisson fit (1 if the variance equalled the mean).",
         ),
-        "its_spec_irr_max": number_entry(
-            max(specifications), "decimal", "Largest Statement IRR across specifications.", 3
+        "its_months_absent": number_entry(
+            len(its["sample"]["months_absent_from_source"]),
+            "count",
+            "Months the source lacks for the route and type.",
         ),
         "its_months": number_entry(its["sample"]["months"], "count", "Months in the ITS sample."),
         "its_first_month": number_entry(
@@ -344,6 +349,14 @@ def its_numbers(its: dict) -> dict[str, dict]:
         "its_observed_in_horizon": number_entry(
             its["averted"]["observed_in_horizon"], "count", "Detections observed in the horizon."
         ),
+        "its_counterfactual_peak": number_entry(
+            its["averted"]["counterfactual_peak"],
+            "count",
+            "Highest monthly value of the no-Statement path over the horizon.",
+        ),
+        "its_observed_peak": number_entry(
+            its["averted"]["observed_peak"], "count", "Highest monthly detections observed."
+        ),
         "its_placebo_breaks": number_entry(
             len(its["placebo"]["breaks"]), "count", "Number of placebo breaks."
         ),
@@ -357,9 +370,16 @@ def its_numbers(its: dict) -> dict[str, dict]:
             "percent",
             "Share of placebo level changes significant at 5%.",
         ),
+        "its_placebo_p": number_entry(
+            its["placebo"]["p_value"],
+            "p_value",
+            "Permutation p-value of the Statement's level change among the placebo breaks.",
+            3,
+        ),
     }
-    for event in its["specification"]["events"]:
-        numbers |= _ratio_numbers(f"its_{event}", nb[event], f"ITS, NB, event {event}")
+    for term in nb:
+        if term not in ("statement", "statement_trend"):
+            numbers |= _ratio_numbers(f"its_{term}", nb[term], f"ITS, NB, term {term}")
     return numbers
 
 
@@ -414,7 +434,41 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
         "did_reference_year": number_entry(
             did["specification"]["reference_year"], "year", "Event-study reference year."
         ),
+        **honest_numbers(did["honest"]),
     }
+
+
+def honest_numbers(honest: dict) -> dict[str, dict]:
+    """The event study's sensitivity to violations of parallel trends, as ratios."""
+    import math
+
+    numbers = {
+        "did_post_average_ratio": number_entry(
+            math.exp(honest["estimate"]), "decimal", "Average post-period ratio (exp).", 2
+        ),
+        "did_post_average_ratio_low": number_entry(
+            math.exp(honest["ci_low"]), "decimal", "Its 95% CI, lower.", 2
+        ),
+        "did_post_average_ratio_high": number_entry(
+            math.exp(honest["ci_high"]), "decimal", "Its 95% CI, upper.", 2
+        ),
+        "did_breakdown_mbar": number_entry(
+            honest["breakdown_mbar"],
+            "decimal",
+            "Smallest Mbar at which the robust interval of the average post-period effect "
+            "contains 0 (relative magnitudes).",
+            3,
+        ),
+    }
+    for row in honest["relative_magnitudes"]:
+        tag = str(row["mbar"]).replace(".", "_")
+        numbers[f"did_honest_mbar{tag}_low"] = number_entry(
+            math.exp(row["ci_low"]), "decimal", f"Robust CI (ratio), Mbar {row['mbar']}, lower.", 2
+        )
+        numbers[f"did_honest_mbar{tag}_high"] = number_entry(
+            math.exp(row["ci_high"]), "decimal", f"Robust CI (ratio), Mbar {row['mbar']}, upper.", 2
+        )
+    return numbers
 
 
 def dejure_numbers(dejure: dict) -> dict[str, dict]:
@@ -443,3 +497,35 @@ def dejure_numbers(dejure: dict) -> dict[str, dict]:
         "dejure_first_year": number_entry(dejure["sample"]["first_year"], "year", "First year."),
         "dejure_last_year": number_entry(dejure["sample"]["last_year"], "year", "Last year."),
     }
+
+
+def break_numbers(test: dict) -> dict[str, dict]:
+    """The sup-Wald break test: statistic, bootstrap p-value and the month it dates the
+    break to, for a level shift and for a level and slope shift."""
+    numbers = {
+        "break_bootstrap_draws": number_entry(
+            test["shifts"]["level"]["bootstrap_draws"], "count", "Bootstrap draws of the test."
+        )
+    }
+    for shift, result in test["shifts"].items():
+        prefix = f"break_{shift}"
+        numbers |= {
+            f"{prefix}_statistic": number_entry(
+                result["statistic"], "decimal", f"sup-Wald statistic, {shift} shift.", 1
+            ),
+            f"{prefix}_p": number_entry(
+                result["p_bootstrap"], "p_value", f"Bootstrap p-value, {shift} shift.", 3
+            ),
+            f"{prefix}_month": number_entry(
+                result["argmax_month"] + "-01", "month", f"Month of the largest Wald, {shift}."
+            ),
+            f"{prefix}_statement_rank": number_entry(
+                result["rank_of_statement"],
+                "count",
+                f"Rank of the Statement's month among the candidate breaks, {shift} shift.",
+            ),
+            f"{prefix}_candidates": number_entry(
+                result["candidates"], "count", "Candidate break months."
+            ),
+        }
+    return numbers

@@ -8,17 +8,16 @@ import pandas as pd
 def monthly_detections(frontex: pd.DataFrame, route: str, kind: str) -> pd.DataFrame:
     """Detections per month on one route and type, summed over nationalities.
 
-    Frontex publishes no row for a month without detections, so months missing
-    between the first and last month of the whole table are filled with 0.
+    A month of the table's span with no row for the route and type is missing
+    (``detections`` NA), not zero: the source publishes the other routes for it,
+    and nothing says that nobody crossed (for the Eastern Mediterranean by sea,
+    July 2012 lies between 113 in June and 514 in August). The models decide
+    what to do with it (``asylum_regime.its.sample``).
     """
     months = pd.date_range(frontex["month"].min(), frontex["month"].max(), freq="MS", name="month")
     selected = frontex[(frontex["route"] == route) & (frontex["type"] == kind)]
     return (
-        selected.groupby("month")["detections"]
-        .sum()
-        .reindex(months, fill_value=0)
-        .astype("int64")
-        .reset_index()
+        selected.groupby("month")["detections"].sum().reindex(months).astype("Int64").reset_index()
     )
 
 

@@ -39,5 +39,6 @@ rule harmonisation_indices:
         indices=config["indices"],
         tables=list(CODED_TABLES),
         as_of=config["coded_inputs_as_of"],
+        multiverse=config["multiverse"]["indices"],
     script:
         "../scripts/indices.py"

@@ -26,6 +26,7 @@ rule its_did_models:
         runtime=20,
     params:
         models=config["models"],
+        main={family: config["multiverse"][family]["main"] for family in ("its", "did")},
     script:
         "../scripts/models.py"
 
@@ -49,3 +50,27 @@ rule dejure_model:
         hac_lags=config["models"]["dejure"]["hac_lags"],
     script:
         "../scripts/dejure.py"
+
+
+rule its_break_test:
+    input:
+        frontex="data/processed/frontex.csv",
+        code=code_of("../scripts/break_test.py"),
+    output:
+        test="results/models/its_break.json",
+        numbers="results/numbers/break.json",
+    log:
+        "logs/results/its_break_test.log",
+    benchmark:
+        "benchmarks/out/its_break_test.tsv"
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=20,
+    params:
+        its=config["models"]["its"],
+        main=config["multiverse"]["its"]["main"],
+    script:
+        "../scripts/break_test.py"

@@ -12,6 +12,7 @@ from asylum_regime.numbers import (
     specification_numbers,
 )
 from asylum_regime.series import monthly_detections
+from asylum_regime.specifications import main_specification
 from paperkit.atomic import write_json
 from paperkit.jobs import run_job
 from paperkit.tabular import write_csv
@@ -33,13 +34,17 @@ def main() -> None:
     frontex = read_processed(snakemake.input.frontex, "frontex")
     arrivals = spec["practice"]["arrivals"]
     monthly = monthly_detections(frontex, arrivals["route"], arrivals["type"])
-    results = harmonisation_indices(tables, monthly, spec)
+    multiverse = snakemake.params.multiverse
+    main_spec = main_specification("indices", multiverse["dimensions"], multiverse["main"])
+    results = harmonisation_indices(
+        tables, monthly, spec, main_spec.choices, multiverse["dimensions"]
+    )
     for name, frame in results.items():
         write_csv(frame, snakemake.output[name])
     numbers = (
         index_numbers(results, spec["key_years"])
         | coding_numbers(tables["alignment"])
-        | specification_numbers(spec)
+        | specification_numbers(spec, multiverse["dimensions"], main_spec.choices)
         | benchmark_numbers(tables["visa_benchmarks"])
         | event_numbers(tables["events"])
     )

@@ -16,13 +16,16 @@ from paperkit.numbers import Number, numeric_values
 
 
 def snapshot(
-    numbers: dict[str, Number], claim_entries: dict, languages: dict[str, Language]
+    numbers: dict[str, Number],
+    claim_entries: dict,
+    languages: dict[str, Language],
+    tables: dict | None = None,
 ) -> dict:
     values = numeric_values(numbers)
     claims = {}
     for claim in parse_claims(claim_entries, list(languages)):
         try:
-            holds: bool | str = bool(evaluate(claim.check, values))
+            holds: bool | str = bool(evaluate(claim.check, values, tables))
         except ClaimError as error:
             holds = f"cannot be evaluated: {error}"
         claims[claim.ident] = {**claim.texts, "check": claim.check, "holds": holds}

@@ -2,24 +2,40 @@
 
 A paper's claims file (``manuscript/claims.yaml``; schema
 ``paperkit/schemas/claims.schema.yaml``) states every claim once, in every
-language of the paper, with a check over the numbers of the results files::
+language of the paper, with its scope and a check::
 
     statement_cut_crossings:
-      en: Crossings fell at the EU–Turkey Statement.
-      tr: Mutabakatla birlikte geçişler azaldı.
-      check: its_statement_irr_high < 1
+      en: In every specification, the level of sea crossings fell at the Statement.
+      tr: Bütün tanımlamalarda deniz geçişlerinin düzeyi Mutabakatla düştü.
+      scope: multiverse
+      check: all(its, statement_ratio_high < 1)
 
-A check is a boolean expression over number names, literals, comparisons,
-``and``/``or``/``not``, arithmetic and ``abs``/``min``/``max``; nothing else is
-evaluated. The text marks where it makes a claim with ``{{claim:id}}`` (which
-renders as nothing); the build fails, quoting the claim, when a check is false
-or names a number that does not exist. Standard library only.
+A check is a boolean expression over number names (the results files), literals,
+comparisons, ``and``/``or``/``not``, arithmetic and ``abs``/``min``/``max``, and
+quantifiers over a model family's specifications (its results table, one row
+per specification): ``all(family, predicate)``, ``any(family, predicate)``,
+``share(family, predicate)`` (a fraction), ``count(family, predicate)``,
+``lowest(family, expression)``, ``highest(family, expression)`` and
+``median(family, expression)``, where the predicate or expression is evaluated
+on each row (its columns, then the numbers). Nothing else is evaluated.
+
+Scope (required): ``numbers`` (a statement about descriptive numbers),
+``multiverse`` (about an effect across the family's specifications: the check
+quantifies over them), or ``main`` (about the main specification only: the
+claim names its ``family`` and, in ``across``, the same check as a predicate on
+each specification; if that does not hold in every specification, each
+language's sentence must say that it is about the main specification, with the
+phrase its labels give, or the claim fails). The text marks where it makes a
+claim with ``{{claim:id}}`` (which renders as nothing); the build fails, quoting
+the claim, when a check is false or names a number that does not exist.
+Standard library only.
 """
 
 from __future__ import annotations
 
 import ast
 import operator
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,13 +54,13 @@ ARITHMETIC = {
     ast.Div: operator.truediv,
 }
 FUNCTIONS = {"abs": abs, "min": min, "max": max}
+QUANTIFIERS = ("all", "any", "share", "count", "lowest", "highest", "median")
+SCOPES = ("numbers", "multiverse", "main")
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "claims.schema.yaml"
 
 
 class ClaimError(ValueError):
     """A claim is malformed, or the results no longer support it."""
-
-
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "claims.schema.yaml"
 
 
 @dataclass(frozen=True)
@@ -52,6 +68,9 @@ class Claim:
     ident: str
     texts: dict[str, str]  # language code → the claim as that language's text states it
     check: str
+    scope: str = "numbers"
+    family: str | None = None
+    across: str | None = None  # scope main: the check as a predicate on each specification
 
     def quoted(self) -> str:
         return "".join(f"\n    {lang}: {text}" for lang, text in self.texts.items())
@@ -65,7 +84,16 @@ def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
         missing = [key for key in (*languages, "check") if not entry.get(key)]
         if missing:
             raise ClaimError(f"claim '{ident}': missing {', '.join(missing)}")
-        claims.append(Claim(ident, {lang: entry[lang] for lang in languages}, entry["check"]))
+        claims.append(
+            Claim(
+                ident,
+                {lang: entry[lang] for lang in languages},
+                entry["check"],
+                entry["scope"],
+                entry.get("family"),
+                entry.get("across"),
+            )
+        )
     return claims
 
 
@@ -81,40 +109,102 @@ def validate_claims_file(entries: dict) -> None:
         raise ClaimError("the claims file breaks its schema:\n  " + "\n  ".join(lines))
 
 
-def evaluate(expression: str, values: dict[str, float]):
-    """Evaluate a check over ``values`` (number name → value), allowing only safe nodes."""
+def read_specification_table(path: str | Path) -> list[dict]:
+    """A family's results table (CSV) as rows of values: numbers where a cell is one,
+    booleans for true/false, text otherwise."""
+    import csv
 
-    def walk(node: ast.AST):
+    def value(cell: str):
+        if cell == "":
+            return None  # a term the specification does not have
+        if cell in ("True", "False", "true", "false"):
+            return cell.lower() == "true"
+        try:
+            return float(cell)
+        except ValueError:
+            return cell
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        return [{key: value(cell) for key, cell in row.items()} for row in csv.DictReader(handle)]
+
+
+def evaluate(expression: str, values: dict[str, float], tables: dict | None = None):
+    """Evaluate a check over ``values`` (number name → value) and ``tables`` (family →
+    rows of its specifications), allowing only safe nodes."""
+    tables = tables or {}
+
+    def rows_of(node: ast.AST) -> list[dict]:
+        if not isinstance(node, ast.Name) or node.id not in tables:
+            raise ClaimError(
+                f"'{ast.unparse(node)}' is not a model family with specifications "
+                f"({', '.join(sorted(tables)) or 'none'})"
+            )
+        return tables[node.id]
+
+    def quantify(name: str, family: ast.AST, inner: ast.AST, env: dict):
+        rows = rows_of(family)
+        results = [walk(inner, {**env, **row}) for row in rows]
+        if name == "all":
+            return all(results)
+        if name == "any":
+            return any(results)
+        if name == "share":
+            return sum(map(bool, results)) / len(results)
+        if name == "count":
+            return sum(map(bool, results))
+        if name == "lowest":
+            return min(results)
+        if name == "highest":
+            return max(results)
+        return statistics.median(results)
+
+    def walk(node: ast.AST, env: dict):
         if isinstance(node, ast.Expression):
-            return walk(node.body)
+            return walk(node.body, env)
         if isinstance(node, ast.BoolOp):
-            results = [walk(value) for value in node.values]
-            return all(results) if isinstance(node.op, ast.And) else any(results)
+            # Short-circuit as Python does, so that "events == 'none' or ratio > 1"
+            # never compares a cell the specification leaves empty.
+            wanted = isinstance(node.op, ast.Or)
+            for value in node.values:
+                if bool(walk(value, env)) == wanted:
+                    return wanted
+            return not wanted
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return not walk(node.operand)
+            return not walk(node.operand, env)
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return -walk(node.operand)
+            return -walk(node.operand, env)
         if isinstance(node, ast.Compare):
-            left = walk(node.left)
+            left = walk(node.left, env)
             for op, right_node in zip(node.ops, node.comparators, strict=True):
-                right = walk(right_node)
+                right = walk(right_node, env)
                 if type(op) not in COMPARE:
                     raise ClaimError(f"operator {type(op).__name__} is not allowed")
+                if type(op) not in (ast.Eq, ast.NotEq) and (left is None or right is None):
+                    raise ClaimError(
+                        f"'{ast.unparse(node)}' compares a value that is empty in a specification"
+                    )
                 if not COMPARE[type(op)](left, right):
                     return False
                 left = right
             return True
         if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
-            return ARITHMETIC[type(node.op)](walk(node.left), walk(node.right))
+            return ARITHMETIC[type(node.op)](walk(node.left, env), walk(node.right, env))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
-            if node.func.id not in FUNCTIONS or node.keywords:
-                raise ClaimError(f"function {node.func.id!r} is not allowed")
-            return FUNCTIONS[node.func.id](*[walk(arg) for arg in node.args])
+            name = node.func.id
+            if node.keywords:
+                raise ClaimError(f"function {name!r} takes no keywords")
+            if name in QUANTIFIERS:
+                if len(node.args) != 2:
+                    raise ClaimError(f"{name}(family, expression) takes two arguments")
+                return quantify(name, node.args[0], node.args[1], env)
+            if name not in FUNCTIONS:
+                raise ClaimError(f"function {name!r} is not allowed")
+            return FUNCTIONS[name](*[walk(arg, env) for arg in node.args])
         if isinstance(node, ast.Name):
-            if node.id not in values:
+            if node.id not in env:
                 raise ClaimError(f"'{node.id}' is not a number in the results")
-            return values[node.id]
-        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+            return env[node.id]
+        if isinstance(node, ast.Constant) and isinstance(node.value, (int, float, str)):
             return node.value
         raise ClaimError(f"'{ast.unparse(node)}' is not allowed in a check")
 
@@ -122,19 +212,65 @@ def evaluate(expression: str, values: dict[str, float]):
         tree = ast.parse(expression, mode="eval")
     except SyntaxError as error:
         raise ClaimError(f"cannot parse {expression!r}: {error.msg}") from None
-    return walk(tree)
+    try:
+        return walk(tree, values)
+    except (TypeError, ZeroDivisionError) as error:
+        raise ClaimError(f"cannot evaluate {expression!r}: {error}") from None
 
 
-def check_claims(claims: list[Claim], values: dict[str, float]) -> list[dict]:
-    """Evaluate every claim; raise ClaimError quoting each one the results do not support."""
+def holds_across(claim: Claim, values: dict, tables: dict) -> bool:
+    """Whether a claim about the main specification holds in every specification."""
+    rows = tables.get(claim.family, [])
+    return bool(rows) and all(evaluate(claim.across, {**values, **row}, tables) for row in rows)
+
+
+def scope_problem(claim: Claim, values: dict, tables: dict, phrases: dict[str, str]) -> str | None:
+    """For a claim about the main specification: None if it holds in every specification
+    of its family or if every language's sentence names its scope; else the problem."""
+    if claim.scope != "main" or holds_across(claim, values, tables):
+        return None
+    rows = tables.get(claim.family, [])
+    holding = sum(bool(evaluate(claim.across, {**values, **row}, tables)) for row in rows)
+    unsaid = [
+        lang
+        for lang, text in claim.texts.items()
+        if phrases.get(lang, "").lower() not in text.lower() or not phrases.get(lang)
+    ]
+    if not unsaid:
+        return None
+    return (
+        f"it holds in {holding} of {len(rows)} specifications of '{claim.family}', but the "
+        f"sentence does not say it is about the main specification in: {', '.join(unsaid)} "
+        "(use the phrase of labels.<lang>.scope.main)"
+    )
+
+
+def check_claims(
+    claims: list[Claim],
+    values: dict[str, float],
+    tables: dict | None = None,
+    phrases: dict[str, str] | None = None,
+) -> list[dict]:
+    """Evaluate every claim; raise ClaimError quoting each one the results do not support.
+
+    ``tables``: family → its specifications' rows; ``phrases``: language → the phrase
+    with which a sentence says it is about the main specification.
+    """
+    tables, phrases = tables or {}, phrases or {}
     outcomes, failures = [], []
     for claim in claims:
         try:
-            holds = bool(evaluate(claim.check, values))
+            holds = bool(evaluate(claim.check, values, tables))
             problem = None if holds else "the results no longer support it"
+            if holds and (scoped := scope_problem(claim, values, tables, phrases)):
+                holds, problem = False, scoped
         except ClaimError as error:
             holds, problem = False, str(error)
-        outcomes.append({"claim": claim.ident, "check": claim.check, "holds": holds})
+        outcome = {"claim": claim.ident, "scope": claim.scope, "check": claim.check, "holds": holds}
+        if claim.scope == "main" and holds:
+            # The text's sentence must then name its scope too (paperkit.manuscript).
+            outcome["main_only"] = not holds_across(claim, values, tables)
+        outcomes.append(outcome)
         if problem:
             failures.append(
                 f"claim '{claim.ident}' fails ({problem}):{claim.quoted()}\n"

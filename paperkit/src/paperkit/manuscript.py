@@ -191,6 +191,9 @@ class Context:
     figure_extension: str = "svg"
     tables: dict[str, list] = field(default_factory=dict)  # name → blocks of the table
     claims: set[str] = field(default_factory=set)
+    # Claims that hold in the main specification only → the phrase (labels scope.main)
+    # their sentence in the text must contain (from the claims check's report).
+    scoped_claims: dict[str, str] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)  # name or tbl:<id> → made-by
 
 
@@ -246,6 +249,30 @@ class _Resolver:
             self.problems.append(f"{place}: claim '{match.group(1)}' is not in the claims file")
         return ""
 
+    def check_scope(self, items: list) -> None:
+        """A claim that holds in the main specification only must be made in a sentence
+        that says so: the sentence around its marker must contain the scope phrase."""
+        plain = "".join(
+            element["c"] if element["t"] == "Str" else " "
+            for element in items
+            if element.get("t") in ("Str", "Space", "SoftBreak")
+        )
+        for match in CLAIM_MARKER.finditer(plain):
+            phrase = self.context.scoped_claims.get(match.group(1))
+            if not phrase:
+                continue
+            start = max(plain.rfind(". ", 0, match.start()), plain.rfind("; ", 0, match.start()))
+            ends = [
+                i for i in (plain.find(". ", match.end()), plain.find("; ", match.end())) if i >= 0
+            ]
+            sentence = plain[start + 1 : min(ends) if ends else len(plain)]
+            if phrase.lower() not in sentence.lower():
+                self.problems.append(
+                    f"{self.locate(match.group(0))}: claim '{match.group(1)}' holds in the main "
+                    f'specification only, but its sentence does not say so ("{phrase}"): '
+                    f"{sentence.strip()[:120]}"
+                )
+
     def resolve_text(self, text: str) -> str:
         text = CLAIM_MARKER.sub(self.claim, text)
         text = PLACEHOLDER.sub(self.number, text)
@@ -273,6 +300,8 @@ class _Resolver:
 
     def inlines(self, items: list) -> None:
         """Rewrite a list of inlines in place: placeholders, markers, cross-references."""
+        if self.context.scoped_claims and items and isinstance(items[0], dict):
+            self.check_scope(items)
         out: list = []
         pending_case: str | None = None
         for element in items:
@@ -296,7 +325,20 @@ class _Resolver:
                 "LineBlock",
             ):
                 return  # blocks: nothing to do at this level
-            if kind == "Cite" and all(_is_crossref(c["citationId"]) for c in element["c"][0]):
+            citations = element["c"][0] if kind == "Cite" else []
+            crossrefs = [c for c in citations if _is_crossref(c["citationId"])]
+            if crossrefs and len(crossrefs) < len(citations):
+                # "@fig:x [@key]": Pandoc reads one citation of both; split it into the
+                # cross-reference and the citation that follows it.
+                for citation in crossrefs:
+                    ref_kind, ident = citation["citationId"].split(":", 1)
+                    out.extend([self.reference(ref_kind, ident, None), dict(SPACE)])
+                rest = [c for c in citations if not _is_crossref(c["citationId"])]
+                keys = "; ".join(f"@{c['citationId']}" for c in rest)
+                out.append({"t": "Cite", "c": [rest, [string(f"[{keys}]")]]})
+                pending_case = None
+                continue
+            if kind == "Cite" and all(_is_crossref(c["citationId"]) for c in citations):
                 for index, citation in enumerate(element["c"][0]):
                     if index:
                         out.append(dict(SPACE))

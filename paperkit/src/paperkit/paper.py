@@ -69,6 +69,10 @@ class Paper:
     def numbers(self) -> list[str]:
         return self.registry.numbers
 
+    @property
+    def specification_tables(self) -> dict[str, str]:
+        return self.registry.specifications
+
     def figure_files(self, lang: str, extension: str) -> list[str]:
         return [f"results/figures/{lang}/{name}.{extension}" for name in self.registry.figures]
 

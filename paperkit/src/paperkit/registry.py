@@ -10,7 +10,7 @@ placeholder catalogue follow from it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import reduce
 from importlib import import_module
 from pathlib import Path
@@ -46,6 +46,7 @@ class Registry:
     jobs: dict[str, dict]
     figures: dict[str, dict]
     tables: dict[str, dict]
+    specifications: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: str | Path) -> Registry:

@@ -6,6 +6,8 @@ rule check_claims:
     input:
         numbers=PAPER.numbers,
         claims=PAPER.manuscript["claims"],
+        labels=PAPER.manuscript["labels"],
+        specifications=list(PAPER.specification_tables.values()),
         code=code_of("scripts/check_claims.py"),
     output:
         report="results/checks/claims.json",
@@ -29,6 +31,7 @@ rule snapshot:
     input:
         numbers=PAPER.numbers,
         claims=PAPER.manuscript["claims"],
+        specifications=list(PAPER.specification_tables.values()),
         code=code_of("scripts/snapshot.py"),
     output:
         snapshot="results/snapshot.json",

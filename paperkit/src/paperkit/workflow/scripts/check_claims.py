@@ -1,20 +1,33 @@
-"""Evaluate every claim of the claims file against the results; fail quoting any false."""
+"""Evaluate every claim of the claims file against the results and the specification
+tables; fail quoting any claim they do not support."""
+
+from pathlib import Path
 
 import yaml
 
 from paperkit.atomic import read_json, write_json
-from paperkit.claims import check_claims, parse_claims
+from paperkit.claims import check_claims, parse_claims, read_specification_table
 from paperkit.jobs import run_job
 from paperkit.numbers import merge_numbers, numeric_values
+from paperkit.registry import Registry
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 
 def main() -> None:
+    languages = snakemake.params.languages
     numbers = merge_numbers({path: read_json(path) for path in snakemake.input.numbers})
-    with open(snakemake.input.claims, encoding="utf-8") as handle:
-        claims = parse_claims(yaml.safe_load(handle), snakemake.params.languages)
-    write_json({"claims": check_claims(claims, numeric_values(numbers))}, snakemake.output.report)
+    claims = parse_claims(
+        yaml.safe_load(Path(snakemake.input.claims).read_text(encoding="utf-8")), languages
+    )
+    labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
+    registry = Registry.load(snakemake.config["manuscript"]["registry"])
+    tables = {
+        family: read_specification_table(path) for family, path in registry.specifications.items()
+    }
+    phrases = {lang: labels[lang]["scope"]["main"] for lang in languages}
+    outcomes = check_claims(claims, numeric_values(numbers), tables, phrases)
+    write_json({"claims": outcomes}, snakemake.output.report)
 
 
 run_job(snakemake, main)

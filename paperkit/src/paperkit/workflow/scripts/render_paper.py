@@ -36,6 +36,13 @@ def main() -> None:
         figure_prefix=snakemake.params.figure_prefix,
         tables=tables,
         claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
+        scoped_claims={
+            outcome["claim"]: labels["scope"]["main"]
+            for outcome in json.loads(Path(snakemake.input.claims_checked).read_text("utf-8"))[
+                "claims"
+            ]
+            if outcome.get("main_only")
+        },
         provenance=snakemake.params.provenance,
     )
     files = {p: Path(p).read_text(encoding="utf-8") for p in snakemake.input.sources}

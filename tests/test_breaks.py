@@ -1,0 +1,208 @@
+"""Tests of breaks.py: fitters against statsmodels, Hansen's table, size, power, real series."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+from asylum_regime import breaks as B
+
+
+def seasonal_design(n, trend=False):
+    m = np.arange(n) % 12
+    cols = [np.ones(n), np.sin(2 * np.pi * m / 12), np.cos(2 * np.pi * m / 12)]
+    if trend:
+        cols.append(np.arange(n) / 12)
+    return np.column_stack(cols)
+
+
+# --------------------------------------------------------------------------- fitters
+
+
+@pytest.fixture(scope="module")
+def nb_data():
+    rng = np.random.default_rng(7)
+    n = 150
+    X = np.column_stack([seasonal_design(n, trend=True), (np.arange(n) >= 90).astype(float)])
+    mu = np.exp(X @ np.array([4.0, 0.4, -0.3, 0.1, -1.0]))
+    size = 1 / 0.6
+    y = rng.poisson(rng.gamma(size, mu / size))
+    return y.astype(float), X
+
+
+@pytest.mark.parametrize(
+    "cov,sm_cov,kw",
+    [
+        ("model", "nonrobust", {}),
+        ("hc0", "HC0", {}),
+        ("hac", "HAC", {"maxlags": 12}),
+    ],
+)
+def test_poisson_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
+    y, X = nb_data
+    ours = B.poisson_fit(y, X, cov=cov, hac_lags=12)
+    ref = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type=sm_cov, cov_kwds=kw or None)
+    np.testing.assert_allclose(ours.params, ref.params, rtol=1e-9, atol=1e-10)
+    np.testing.assert_allclose(ours.cov, ref.cov_params(), rtol=1e-7, atol=1e-12)
+    assert ours.loglike == pytest.approx(ref.llf, rel=1e-10)
+
+
+@pytest.mark.parametrize(
+    "cov,sm_cov,kw",
+    [
+        ("model", "nonrobust", {}),
+        ("hc0", "HC0", {}),
+        ("hac", "HAC", {"maxlags": 12}),
+    ],
+)
+def test_negbin_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
+    y, X = nb_data
+    ours = B.negbin_fit(y, X, cov=cov, hac_lags=12)
+    model = sm.NegativeBinomial(y, X, loglike_method="nb2")
+    start = np.r_[sm.GLM(y, X, family=sm.families.Poisson()).fit().params, 0.5]
+    rough = model.fit(start_params=start, method="bfgs", maxiter=2000, disp=False)
+    ref = model.fit(
+        start_params=rough.params,
+        method="newton",
+        tol=1e-12,
+        maxiter=100,
+        disp=False,
+        cov_type=sm_cov,
+        cov_kwds=kw or None,
+    )
+    assert ours.converged
+    np.testing.assert_allclose(ours.params, ref.params[:-1], rtol=1e-7, atol=1e-9)
+    assert ours.alpha == pytest.approx(ref.params[-1], rel=1e-7)
+    np.testing.assert_allclose(ours.cov, ref.cov_params()[:-1, :-1], rtol=1e-6, atol=1e-12)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_hansen_pvalues_reproduce_andrews_critical_values():
+    """At Andrews' 10/5/1% critical values (15% trimming) Hansen's p is close to 10/5/1%."""
+    for m in range(1, 11):
+        for level, cv in B.andrews_critical_values(m).items():
+            p = B.hansen_pvalue(cv, m, 0.15)
+            assert abs(p - level) < 0.25 * level + 0.002, (m, level, cv, p)
+
+
+def test_hansen_pvalue_edges():
+    assert B.hansen_pvalue(0.0, 1) == 1.0
+    assert B.hansen_pvalue(1e3, 2) < 1e-100
+    with pytest.raises(ValueError):
+        B.hansen_pvalue(5.0, 11, trim=0.05)
+    # m = 1, 15%: p = P(chi2_3 > -0.99 + 1.02 x)
+    assert B.hansen_pvalue(10.0, 1) == pytest.approx(stats.chi2.sf(-0.99 + 10.2, 3))
+
+
+def test_trimmed_candidates():
+    c = B.trimmed_candidates(196, 0.15)
+    assert c[0] == 30 and c[-1] == 166
+    with pytest.raises(ValueError):
+        B.sup_wald_break(np.ones(100), np.ones((100, 1)), candidates=[5])
+
+
+def test_shift_columns():
+    Z = B.shift_columns(6, 2, "level+slope")
+    np.testing.assert_array_equal(Z[:, 0], [0, 0, 1, 1, 1, 1])
+    np.testing.assert_array_equal(Z[:, 1], [0, 0, 0, 1, 2, 3])
+
+
+# --------------------------------------------------------------------------- (a) size
+
+
+def test_a_no_break_rejection_rate_near_nominal():
+    """200 Poisson series without a break: Hansen-p rejection rate at 5% near 5%.
+
+    Model-based Poisson covariance (the data are independent Poisson). With 200
+    replications the Monte Carlo SE of a 5% rate is 1.5 points; the band
+    [1%, 10%] is about +-3 SE.
+    """
+    t0 = time.time()
+    n, reps = 120, 200
+    X = seasonal_design(n)
+    mu = np.exp(X @ np.array([np.log(20), 0.3, -0.2]))
+    rng = np.random.default_rng(2024)
+    fit = B.make_fitter("poisson", "model")
+    p = np.array([B.sup_wald_break(rng.poisson(mu), X, fit=fit).p_asymptotic for _ in range(reps)])
+    rate = float(np.mean(p < 0.05))
+    elapsed = time.time() - t0
+    print(f"\n(a) no break: rejection rate at 5% = {rate:.3f} over {reps} series ({elapsed:.1f}s)")
+    assert 0.01 <= rate <= 0.10
+    assert elapsed < 20
+
+
+# --------------------------------------------------------------------------- (b) power, dating
+
+
+@pytest.mark.parametrize("shift", ["level", "level+slope"])
+def test_b_clear_break_is_dated_and_rejected(shift):
+    n, k_true = 120, 70
+    X = seasonal_design(n, trend=True)
+    eta = X @ np.array([np.log(30), 0.3, -0.2, 0.05]) + 0.7 * (np.arange(n) >= k_true)
+    rng = np.random.default_rng(11)
+    hits = 0
+    for _ in range(5):
+        y = rng.poisson(np.exp(eta))
+        res = B.sup_wald_break(y, X, fit=B.make_fitter("poisson", "hac", 12), shift=shift)
+        assert res.p_asymptotic < 0.01
+        hits += abs(res.argmax - k_true) <= 2
+    assert hits >= 4
+
+
+def test_b_bootstrap_rejects_clear_break_and_is_reproducible():
+    n, k_true = 96, 50
+    X = seasonal_design(n)
+    eta = X @ np.array([np.log(25), 0.3, -0.2]) + 0.8 * (np.arange(n) >= k_true)
+    y = np.random.default_rng(3).poisson(np.exp(eta))
+    fit = B.make_fitter("negbin", "model")
+    r1 = B.sup_wald_break(y, X, fit=fit, n_boot=19, seed=5)
+    r2 = B.sup_wald_break(y, X, fit=fit, n_boot=19, seed=5)
+    assert r1.p_bootstrap == r2.p_bootstrap == pytest.approx(1 / 20)
+    np.testing.assert_array_equal(r1.bootstrap_statistics, r2.bootstrap_statistics)
+    assert abs(r1.argmax - k_true) <= 2
+
+
+def test_bootstrap_p_value_under_null_is_not_tiny():
+    n = 96
+    X = seasonal_design(n)
+    y = np.random.default_rng(4).poisson(np.exp(X @ np.array([np.log(25), 0.3, -0.2])))
+    res = B.sup_wald_break(y, X, fit=B.make_fitter("poisson", "hac", 12), n_boot=39, seed=1)
+    assert res.p_bootstrap > 0.05
+    assert res.n_boot == 39
+
+
+def test_user_fit_callable_without_start_is_accepted():
+    n = 80
+    X = seasonal_design(n)
+    y = np.random.default_rng(9).poisson(np.exp(X @ np.array([np.log(25), 0.3, -0.2])))
+
+    def glm(y, X):
+        r = sm.GLM(y, X, family=sm.families.Poisson()).fit()
+        return B.FitResult(params=r.params, cov=r.cov_params(), mu=r.mu)
+
+    a = B.sup_wald_break(y, X, candidates=range(20, 60, 5), fit=glm)
+    b = B.sup_wald_break(y, X, candidates=range(20, 60, 5), fit=B.make_fitter("poisson", "model"))
+    np.testing.assert_allclose(a.wald, b.wald, rtol=1e-6)
+
+
+# --------------------------------------------------------------------------- placebo
+
+
+def test_placebo_p_value():
+    out = B.placebo_p_value(-3.0, [1.0, -2.0, 3.5, 0.2], placebo_p_values=[0.5, 0.01, 0.001, 0.9])
+    assert out["p_value"] == pytest.approx((1 + 1) / (1 + 4))
+    assert out["share_significant"] == pytest.approx(0.5)
+    assert out["smallest_attainable_p"] == pytest.approx(0.2)
+    ties = B.placebo_p_value(2.0, [2.0, -2.0, 1.0])
+    assert ties["n_as_large"] == 2
+    se = B.placebo_p_value(1.0, [0.1, 3.0], placebo_std_errors=[1.0, 1.0])
+    assert se["share_significant"] == pytest.approx(0.5)
+
+
+# --------------------------------------------------------------------------- (c) real series
