@@ -30,6 +30,7 @@ include: "workflow/rules/acquire.smk"
 include: "workflow/rules/tidy.smk"
 include: "workflow/rules/descriptives.smk"
 include: "workflow/rules/indices.smk"
+include: "workflow/rules/coding.smk"
 include: "workflow/rules/models.smk"
 include: "workflow/rules/multiverse.smk"
 include: PAPER.rules("drawing.smk")

@@ -51,11 +51,14 @@ def copy_project(target: Path) -> None:
 
 def timed_build(workdir: Path, env: dict, cores: int) -> tuple[float, int]:
     """Run snakemake once; return (seconds, peak RSS of the process tree in bytes)."""
+    # The copy builds with its own code, not with the tree the packages were installed
+    # from (editable installs).
+    own_code = os.pathsep.join([str(workdir / "paperkit" / "src"), str(workdir / "src")])
     start = time.perf_counter()
     process = psutil.Popen(
         [sys.executable, "-m", "snakemake", "--cores", str(cores)],
         cwd=workdir,
-        env=env,
+        env={**env, "PYTHONPATH": own_code},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

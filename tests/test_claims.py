@@ -161,3 +161,81 @@ def test_a_claim_true_only_in_the_main_specification_must_say_so():
 def test_a_main_claim_must_name_its_family_and_predicate():
     with pytest.raises(ClaimError, match="breaks its schema"):
         parse_claims({"x": {"en": "E", "check": "1 < 2", "scope": "main"}}, ["en"])
+
+
+# --------------------------------------------------------------------------- evidence status
+
+UNVERIFIED = {"irr": ("alignment:D02", "events:x")}
+HEDGED = {
+    "en": "On unverified coding, the level fell.",
+    "tr": "Doğrulanmamış kodlamaya göre düzey düştü.",
+}
+HEDGE = {"en": "on unverified coding", "tr": "doğrulanmamış kodlamaya göre"}
+
+
+def test_a_claim_resting_on_unverified_rows_needs_a_hedge_and_says_what_to_add():
+    bare = Claim("fell", {"en": "The level fell.", "tr": "Düzey düştü."}, "irr < 1")
+    with pytest.raises(ClaimError) as error:
+        check_claims([bare], VALUES, unverified=UNVERIFIED)
+    message = str(error.value)
+    assert "claim 'fell' fails (it rests on unverified input rows" in message
+    assert "alignment:D02, events:x" in message and "through irr" in message
+    assert "hedge:" in message and "en: <a phrase" in message and "{{claim:fell}}" in message
+    # a number resting on no unverified row needs no hedge
+    [outcome] = check_claims([Claim("p", bare.texts, "p < 0.05")], VALUES, unverified=UNVERIFIED)
+    assert outcome["holds"] and "phrases" not in outcome
+
+
+def test_a_hedged_claim_passes_and_the_report_lists_its_phrase_per_language():
+    claim = Claim("fell", HEDGED, "irr < 1", hedge=HEDGE)
+    [outcome] = check_claims([claim], VALUES, unverified=UNVERIFIED)
+    assert outcome["holds"] and outcome["unverified"] == ["alignment:D02", "events:x"]
+    assert outcome["phrases"]["tr"] == [
+        {
+            "phrase": "doğrulanmamış kodlamaya göre",
+            "why": "rests on unverified rows (alignment:D02, events:x)",
+        }
+    ]
+
+
+def test_a_hedge_must_be_in_the_claims_own_wording():
+    claim = Claim("fell", {**HEDGED, "tr": "Düzey düştü."}, "irr < 1", hedge=HEDGE)
+    with pytest.raises(ClaimError, match=r"its hedge is not in its wording in: tr"):
+        check_claims([claim], VALUES, unverified=UNVERIFIED)
+
+
+def test_scope_and_hedge_are_one_list_of_required_phrases():
+    claim = Claim(
+        "main_fall",
+        {
+            "en": "In the main specification and on unverified coding the level fell.",
+            "tr": "Ana tanımlamada doğrulanmamış kodlamaya göre düzey düştü.",
+        },
+        "irr_high < 1",
+        "main",
+        "its",
+        "ratio_high < 1",
+        hedge=HEDGE,
+    )
+    [outcome] = check_claims([claim], VALUES, TABLES, PHRASES, {"irr_high": ("events:x",)})
+    assert [p["phrase"] for p in outcome["phrases"]["en"]] == [
+        "main specification",
+        "on unverified coding",
+    ]
+
+
+def test_a_column_of_a_family_is_not_the_number_of_the_same_name():
+    from paperkit.claims import numbers_used
+
+    values = {"ratio": 0.5, "irr": 0.1}
+    assert numbers_used("all(its, ratio < 1) and irr < 1", values, TABLES) == {"irr"}
+    assert numbers_used("ratio < 1", values, TABLES) == {"ratio"}
+
+
+def test_the_hedge_is_in_the_schema():
+    [claim] = parse_claims(
+        {"x": {**HEDGED, "check": "irr < 1", "scope": "numbers", "hedge": HEDGE}}, ["en", "tr"]
+    )
+    assert claim.hedge == HEDGE
+    with pytest.raises(ClaimError, match="breaks its schema"):
+        parse_claims({"x": {**HEDGED, "check": "1 < 2", "scope": "numbers", "hedge": "x"}}, ["en"])

@@ -198,8 +198,8 @@ def test_sd_worst_case_bias_formula_equals_lp(x, l, M):
     w = np.r_[x, c - sum(x)]
     v_pre = np.diff(np.r_[0.0, w])
     assert H.sd_worst_case_bias(v_pre, l, M) == pytest.approx(
-        H.sd_worst_case_bias_lp(v_pre, l, M), rel=1e-7, abs=1e-9
-    )
+        H.sd_worst_case_bias_lp(v_pre, l, M), rel=1e-7, abs=1e-6
+    )  # abs: the LP solver's feasibility tolerance (HiGHS, 1e-7) scales tiny cases
     # not invariant to linear trends: unbounded
     assert math.isinf(H.sd_worst_case_bias_lp(v_pre + 0.1, l, M))
 

@@ -142,7 +142,7 @@ def test_weighted_mean_skips_missing_components():
     assert out[0] == pytest.approx(0.75) and out[1] == pytest.approx(0.5) and np.isnan(out[2])
 
 
-def test_policy_index_uses_latest_report_of_the_year():
+def test_policy_index_uses_latest_report_and_ends_benchmarks_at_the_last():
     assessments = pd.DataFrame(
         {
             "report_date": pd.to_datetime(["2015-11-10", "2016-11-09", "2018-04-17"]),
@@ -168,8 +168,11 @@ def test_policy_index_uses_latest_report_of_the_year():
     assert np.isnan(out.loc[2014, "index"])
     assert out.loc[2015, "index"] == 0.25
     assert out.loc[2016, "index"] == pytest.approx((0.25 + 65 / 72) / 2)
-    assert out.loc[2017, "index"] == out.loc[2016, "index"]
-    assert out.loc[2018, "index"] == pytest.approx((0.5 + 65 / 72) / 2)
+    # no benchmark report after 2016: the benchmarks are missing, not carried forward,
+    # and the index rests on the component that was reported
+    assert np.isnan(out.loc[2017, "visa_benchmarks"])
+    assert out.loc[2017, "index"] == 0.25
+    assert out.loc[2018, "index"] == 0.5
 
 
 def test_policy_index_rejects_an_unmapped_level():
@@ -241,9 +244,19 @@ def test_practice_components_from_reports_events_and_arrivals():
         "arrivals": {"from_month": "2016-04"},
         "readmission": {"applies": "tcn", "suspended": "suspended"},
         "visa_granted_event": "visa",
+        "returns_stopped": "stopped",
     }
     events = {"tcn": pd.Timestamp("2016-06-01"), "suspended": pd.Timestamp("2018-07-22")}
     out = practice_components(statement, monthly, events, spec, 2015, 2018).set_index("year")
+    # returns never stopped (no such event dated): the last report's year stays missing
+    assert np.isnan(out.loc[2017, "returns"])
+    # returns stopped before the last report (2 March 2017): its count stands at the
+    # end of 2017 (1,500 returns over April 2016 to December 2017, 21 months of arrivals)
+    events["stopped"] = pd.Timestamp("2017-01-15")
+    stopped = practice_components(statement, monthly, events, spec, 2015, 2018).set_index("year")
+    assert stopped.loc[2017, "returns"] == pytest.approx(1500 / 21000)
+    assert stopped.loc[2016, "returns"] == out.loc[2016, "returns"]
+    assert np.isnan(stopped.loc[2018, "returns"])
     assert out.loc[2015].isna().all()
     # 31 Dec 2016 lies 30 of the 91 days from the 1 Dec 2016 report to the 2 Mar 2017 one;
     # April..December 2016 = 9 months of arrivals

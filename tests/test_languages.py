@@ -145,6 +145,21 @@ def test_last_spoken_word(number, word):
         (30, "si", "u"),
         (100, "sinde", "ünde"),
         (6, "sinden", "sından"),
+        # the copula -DIr
+        (5, "dir", "tir"),
+        (72, "dir", "dir"),
+        (42, "dir", "dir"),
+        (2016, "dir", "dır"),
+        (3, "dir", "tür"),
+        (10, "dir", "dur"),
+        (40, "dir", "tır"),
+        (100, "dir", "dür"),
+        (9, "dir", "dur"),
+        (4, "dir", "tür"),
+        (60, "dir", "tır"),
+        (0, "dir", "dır"),
+        (1000, "dir", "dir"),
+        (3_000_000, "dir", "dur"),
     ],
 )
 def test_turkish_suffixes(number, case, ending):
@@ -161,8 +176,80 @@ def test_locative_always_agrees_with_the_spoken_word(number):
 
 
 def test_spoken_integer_reads_the_formatted_value():
-    assert spoken_integer(0.176, "percent", 1) == 176
+    assert spoken_integer(0.176, "percent", 1) == 6  # "yüzde on yedi virgül altı"
+    assert spoken_integer(1.085, "decimal", 3) == 85  # "bir virgül sıfır seksen beş"
+    assert spoken_integer(1.0, "decimal", 2) == 0  # "bir virgül sıfır sıfır"
     assert spoken_integer(0.42, "percent", 0) == 42
     assert spoken_integer("2016-03-18", "date") == 2016
     assert spoken_integer(0.42, "decimal", 2) == 42
     assert spoken_integer(3737369, "count") == 3737369
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "digits", "expected"),
+    [
+        (1.085, "decimal", 3, "1,085’tir"),
+        (0.72, "decimal", 2, "0,72’dir"),
+        (0.42, "percent", 0, "%42’dir"),
+        (0.176, "percent", 1, "%17,6’dır"),
+        (2016, "year", 0, "2016’dır"),
+        (3737369, "count", 0, "3.737.369’dur"),
+        (1.0, "decimal", 2, "1,00’dır"),
+        ("2016-03-18", "date", 0, "18 Mart 2016’dır"),
+    ],
+)
+def test_the_copula_after_formatted_values(value, kind, digits, expected):
+    assert TR.with_ending(TR.format(value, kind, digits), value, kind, digits, "dir") == expected
+
+
+FOUR_WAY = {"a": "ı", "ı": "ı", "o": "u", "u": "u", "e": "i", "i": "i", "ö": "ü", "ü": "ü"}
+
+
+def _expected_copula(word: str) -> str:
+    vowel = [ch for ch in word if ch in "aıoueiöü"][-1]
+    return ("t" if word[-1] in "fstkçşhp" else "d") + FOUR_WAY[vowel] + "r"
+
+
+@given(st.integers(min_value=0, max_value=10**12))
+def test_the_copula_agrees_with_the_spoken_word(number):
+    ending = turkish_suffix(number, "dir")
+    assert ending == _expected_copula(last_spoken_word(number))
+    assert len(ending) == 3 and ending.endswith("r")
+
+
+@given(st.integers(min_value=0, max_value=10**9), st.integers(1, 3))
+def test_the_copula_after_a_decimal_follows_the_digits_after_the_comma(scaled, digits):
+    """1,085 is read "bir virgül sıfır seksen beş": the fraction's digits decide, and a
+    fraction of zeros is read "sıfır"."""
+    value = scaled / 10**digits
+    text = TR.with_ending(TR.format(value, "decimal", digits), value, "decimal", digits, "dir")
+    number, ending = text.split("’")
+    fraction = int(number.split(",")[1])
+    assert ending == _expected_copula(last_spoken_word(fraction))
+
+
+@given(st.floats(min_value=0, max_value=1, allow_nan=False), st.integers(0, 2))
+def test_the_copula_after_a_percentage(share, digits):
+    text = TR.with_ending(TR.format(share, "percent", digits), share, "percent", digits, "dir")
+    number, ending = text.split("’")
+    last_read = int(number[1:].split(",")[1]) if digits else int(number[1:].replace(".", ""))
+    assert ending == _expected_copula(last_spoken_word(last_read))
+
+
+@pytest.mark.parametrize(
+    ("typed", "case", "rest"),
+    [
+        ("tir", "dir", ""),
+        ("dır", "dir", ""),
+        ("da", "de", ""),
+        ("daki", "de", "ki"),
+        ("nin", "in", ""),
+        ("ya", "e", ""),
+        ("sı", "si", ""),
+        ("ndan", None, None),
+    ],
+)
+def test_a_typed_suffix_is_named_by_its_case(typed, case, rest):
+    from paperkit.endings.turkish import case_of_typed
+
+    assert case_of_typed(typed) == (None if case is None else (case, rest))

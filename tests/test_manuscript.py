@@ -125,12 +125,65 @@ def test_claim_markers_vanish_without_leaving_spaces():
         resolved("x{{claim:d}}\n", claims={"c"})
 
 
+MAIN = ("main specification", "holds in the main specification only")
+HEDGE = ("on unverified coding", "rests on unverified rows (alignment:D02)")
+
+
 def test_a_claim_of_the_main_specification_needs_its_phrase_in_the_sentence():
-    scoped = {"claims": {"m"}, "scoped_claims": {"m": "main specification"}}
+    scoped = {"claims": {"m"}, "claim_phrases": {"m": [MAIN]}}
     text = "Crossings rose. In the main specification, the level fell{{claim:m}}. Then more.\n"
     assert "the level fell." in plain(resolved(text, **scoped))
     with pytest.raises(ManuscriptError, match=r"en/01.md:1: claim 'm' holds in the main"):
         resolved("In the main specification it rose. The level fell{{claim:m}}.\n", **scoped)
+
+
+def test_a_claim_needs_every_required_phrase_in_its_sentence():
+    """The scope phrase and the hedge are the same mechanism: a list of phrases per claim."""
+    both = {"claims": {"m"}, "claim_phrases": {"m": [MAIN, HEDGE]}}
+    said = "In the main specification and on unverified coding, it fell{{claim:m}}. More.\n"
+    assert "it fell." in plain(resolved(said, **both))
+    with pytest.raises(ManuscriptError) as error:
+        resolved("In the main specification it fell{{claim:m}}. On unverified coding.\n", **both)
+    message = str(error.value)
+    assert "claim 'm' rests on unverified rows (alignment:D02)" in message
+    assert '"on unverified coding"' in message and "holds in the main" not in message
+
+
+@pytest.mark.parametrize(
+    ("typed", "advice"),
+    [
+        ("{{peak_year}}'de", "write {{peak_year|de}}"),
+        ("{{peak}}’e", "write {{peak|e}}"),
+        ("{{share}}'tir", "write {{share|dir}}"),
+        ("{{peak_year}}daki", "write {{peak_year|de}}ki"),
+        ("{{peak_year|de}}'ki", "ask for the ending by name"),
+        ("{{peak}}'xq", "ask for the ending by name, {{peak|<case>}}"),
+    ],
+)
+def test_a_suffix_typed_after_a_placeholder_is_rejected_in_turkish(typed, advice):
+    with pytest.raises(ManuscriptError) as error:
+        resolved(f"Metin\n\nSayı {typed} oldu.\n", TR, "tr/05.md")
+    message = str(error.value)
+    assert "tr/05.md:3: suffix" in message and "typed after {{" in message
+    assert advice in message
+
+
+def test_an_ending_asked_for_by_name_and_text_after_it_are_accepted():
+    text = plain(resolved("{{peak_year|de}}ki artış {{share|dir}}.\n", TR, "tr/01.md"))
+    assert "2021’deki artış %17,6’dır." in text
+
+
+def test_a_suffix_typed_after_a_cross_reference_is_rejected_in_turkish():
+    source = "![Cap.](figure:x){#fig:hosted}\n\nBkz. @fig:hosted'de gösterildiği gibi.\n"
+    with pytest.raises(ManuscriptError) as error:
+        resolved(source, TR, "tr/02.md")
+    assert "tr/02.md:3: suffix '’de' typed after @fig:hosted; write @fig:hosted|de" in str(
+        error.value
+    )
+
+
+def test_a_language_without_case_endings_may_follow_a_placeholder_with_letters():
+    assert "2021’s peak" in plain(resolved("The {{peak_year}}'s peak.\n"))
 
 
 def test_a_bracket_after_a_cross_reference_stays_a_citation():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -89,3 +90,130 @@ def test_a_legacy_encoding_names_file_and_line(tmp_path):
 def test_an_empty_file_names_the_file(tmp_path):
     text = messages(tmp_path, "")
     assert "table.csv: the file is empty (a header line is required)" in text
+
+
+# --------------------------------------------------------------------------- status rules
+
+STATUS_SCHEMA = {
+    "title": "status",
+    "row_origin": 2,
+    "min_rows": 1,
+    "columns": {
+        "id": {"type": "string", "required": True},
+        "verified": {"type": "string", "required": True, "enum": ["yes", "partial", "no"]},
+        "note": {"type": "string"},
+    },
+    "status": {
+        "column": "verified",
+        "order": ["no", "partial", "yes"],
+        "limits": [
+            {
+                "columns": ["note"],
+                "pattern": "(?i)\\bnot\\s+seen\\b|\\brecalled\\b",
+                "at_most": "partial",
+                "says": "'not seen' or 'recalled'",
+            },
+            {
+                "columns": ["note"],
+                "pattern": "(?i)\\brecalled,?\\s+(and\\s+)?not\\s+seen\\b",
+                "at_most": "no",
+                "says": "'recalled, not seen'",
+            },
+        ],
+    },
+}
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (
+            "a,yes,Art. 4 NOT seen in the statute",
+            "table.csv, row 2, column 'verified': 'note' says 'not seen' or 'recalled' "
+            "(\"NOT seen\"), so 'verified' may be at most 'partial' (status rule of the "
+            "codebook) (value: 'yes')",
+        ),
+        ("a,yes,article number recalled", "may be at most 'partial'"),
+        (
+            'a,partial,"the wording was recalled, not seen"',
+            "'note' says 'recalled, not seen' (\"recalled, not seen\"), so 'verified' may be "
+            "at most 'no'",
+        ),
+    ],
+)
+def test_a_note_caps_the_status_naming_file_row_column_and_rule(tmp_path, row, message):
+    text = messages(tmp_path, f"id,verified,note\n{row}\n", schema=STATUS_SCHEMA)
+    assert message in text
+
+
+def test_a_status_within_its_cap_is_valid(tmp_path):
+    rows = "a,partial,Art. 4 not seen\nb,no,recalled; not seen\nc,yes,read on resmigazete.gov.tr\n"
+    frame = read_csv_validated(csv(tmp_path, "id,verified,note\n" + rows), STATUS_SCHEMA, AS_OF)
+    assert frame["verified"].tolist() == ["partial", "no", "yes"]
+
+
+def test_a_status_rule_naming_an_unknown_column_or_status_is_a_schema_error(tmp_path):
+    broken = {
+        **STATUS_SCHEMA,
+        "status": {
+            **STATUS_SCHEMA["status"],
+            "limits": [{"columns": ["nope"], "pattern": "x", "at_most": "maybe", "says": "x"}],
+        },
+    }
+    path = tmp_path / "broken.yaml"
+    path.write_text(yaml.safe_dump(broken), encoding="utf-8")
+    with pytest.raises(SchemaError) as error:
+        load_schema(path)
+    assert "status.limits.0.columns: 'nope' is not a column" in str(error.value)
+    assert "status.limits.0.at_most: 'maybe' is not one of" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("name", "note", "status", "cap"),
+    [
+        ("alignment", "Art. 53 recalled, not seen (UNVERIFIED)", "partial", "no"),
+        ("alignment", "statutory text not read", "yes", "partial"),
+        ("tr_instruments", "UNVERIFIED: entry into force", "yes", "partial"),
+        ("events", "UNVERIFIED: no source found", "partial", "no"),
+        ("eu_instruments", "OJ page not seen", "yes", "partial"),
+    ],
+)
+def test_the_codebooks_status_rules_are_in_the_schemas(name, note, status, cap):
+    """The legal and policy codebooks' rules, as the committed schemas state them."""
+    from paperkit.validate import violations
+
+    schema = load_schema(SCHEMAS / f"{name}.yaml")
+    frame = pd.DataFrame(
+        [{column: "" for column in schema["columns"]} | {"verified": status, "note": note}]
+    )
+    found = [v for v in violations(frame, schema, f"{name}.csv") if v.column == "verified"]
+    assert found and f"may be at most '{cap}'" in str(found[-1])
+
+
+def test_the_committed_tables_keep_the_status_rules():
+    """No committed row carries a status its own note rules out."""
+    from paperkit.validate import violations
+    from tests.conftest import ROOT
+
+    raw = ROOT / "data" / "raw"
+    tables = {
+        **{p: "alignment" for p in (raw / "legal" / "alignment").glob("*.csv")},
+        **{raw / "legal" / f"{n}.csv": n for n in ("tr_instruments", "eu_instruments")},
+        **{
+            raw / "policy" / f"{n}.csv": n
+            for n in (
+                "events",
+                "commission_assessments",
+                "visa_benchmarks",
+                "statement_implementation",
+            )
+        },
+    }
+    for path, name in tables.items():
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        found = [
+            v
+            for v in violations(frame, load_schema(SCHEMAS / f"{name}.yaml"), str(path))
+            if "status rule" in v.rule
+        ]
+        assert not found, "\n".join(map(str, found))

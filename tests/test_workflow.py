@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from paperkit.glossary import plain_text
 from paperkit.registry import Registry
 from tests.conftest import DOCUMENTS, ROOT, snakemake
 
@@ -55,6 +56,29 @@ def test_pdfs_carry_tables_indices_and_model_numbers(built):
     # the Statement's level change, formatted per language (e.g. 0.024 / 0,024)
     assert re.search(r"incidence-rate ratio 0\.\d{3}", en)
     assert re.search(r"olay\s+oranı\s+0,\d{3}", tr)
+
+
+def body_words(paper_json: Path) -> int:
+    """Words of the resolved text before the appendix and the references (captions and
+    table cells included), as a journal counts the body."""
+    blocks = json.loads(paper_json.read_text(encoding="utf-8"))["blocks"]
+    ends = [
+        index
+        for index, block in enumerate(blocks)
+        if block["t"] == "Header"
+        and block["c"][0] == 1
+        and block["c"][1][0] in ("sec:appendix", "references")
+    ]
+    return len(plain_text(blocks[: min(ends, default=len(blocks))]).split())
+
+
+def test_the_english_body_keeps_to_the_journal_length(built):
+    # design: the English body ≤ 8,000 words; the Turkish text is shorter (agglutinative)
+    words = {
+        lang: body_words(built / f"manuscript/build/{lang}/paper.json") for lang in ["en", "tr"]
+    }
+    assert 6_000 < words["en"] <= 8_000, words
+    assert words["tr"] < words["en"], words
 
 
 def test_checks_pass_and_are_recorded(built):
@@ -104,6 +128,20 @@ def test_a_flipped_claim_stops_the_documents_and_quotes_the_claim(scratch, mirro
         assert "Bütün tanımlamalarda deniz geçişlerinin düzeyi" in run.stderr
     finally:
         claims.write_text(original, encoding="utf-8")
+
+
+def test_a_word_the_glossary_avoids_fails_the_parity_check(scratch, mirror):
+    source = scratch / "manuscript/tr/70-discussion.md"
+    original = source.read_text(encoding="utf-8")
+    source.write_text(original + "\nBu işbirliği Avrupa Konseyi kararıyla başladı.\n", "utf-8")
+    try:
+        run = snakemake(scratch, "results/checks/parity.json", mirror=mirror)
+        assert run.returncode != 0
+        assert "'işbirliği' → use 'iş birliği'" in run.stderr
+        assert "'Avrupa Konseyi' → use 'AB Zirvesi" in run.stderr
+        assert "manuscript/tr/70-discussion.md" in run.stderr
+    finally:
+        source.write_text(original, encoding="utf-8")
 
 
 def test_parity_drift_and_an_uncited_entry_fail_the_check(scratch, mirror):

@@ -35,7 +35,6 @@ def fit_dejure(indices: pd.DataFrame, hac_lags: int) -> dict:
             "pearson_r": float(correlation.statistic),
             "p_value": float(correlation.pvalue),
         },
-        "mean_gap": float((sample["legislative"] - sample["practice"]).mean()),
         "ranges": {
             name: float(sample[name].max() - sample[name].min())
             for name in ("legislative", "practice")

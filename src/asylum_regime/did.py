@@ -36,6 +36,7 @@ from asylum_regime.estimates import month_start
 from asylum_regime.ppml import PPMLResult, fit_ppml, wald_test
 from asylum_regime.series import eu_applicants_panel
 from asylum_regime.specifications import Specification
+from paperkit.numbers import number_entry
 
 
 @dataclass(frozen=True)
@@ -447,4 +448,22 @@ def honest_bounds(event: PPMLResult, terms: list[str], reference: int, spec: dic
         ],
         "breakdown_mbar": float(breakdown["value"]),
         "interval": "conservative (identified-set bounds ± 1.96 standard errors)",
+    }
+
+
+def rule_numbers(spec: dict) -> dict[str, dict]:
+    """The treatment and control rules as numbers the text can quote (config ``models.did``)."""
+    rule = spec["treated_rule"]
+    return {
+        "did_min_applicants": number_entry(
+            spec["control_rule"]["min_applicants_each_pre_year"],
+            "count",
+            "Controls: first-time applicants in every pre-Statement year, at least.",
+        ),
+        "did_route_from": number_entry(
+            rule["from"] + "-01", "month", "Treatment rule: route shares measured from."
+        ),
+        "did_route_to": number_entry(
+            rule["to"] + "-01", "month", "Treatment rule: route shares measured to."
+        ),
     }

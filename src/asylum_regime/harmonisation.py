@@ -68,6 +68,7 @@ def unknown_ids(tables: dict[str, pd.DataFrame], spec: dict) -> list[str]:
     named = {
         "indices.practice.readmission.applies": [practice["readmission"]["applies"]],
         "indices.practice.readmission.ends": list(practice["readmission"]["ends"].values()),
+        "indices.practice.returns_stopped": [practice["returns_stopped"]],
         "indices.practice.visa_granted_event": [practice["visa_granted_event"]]
         if practice["visa_granted_event"]
         else [],
@@ -230,6 +231,16 @@ def index_specification_row(
         "practice_years": len(practice),
         "practice_first_year": int(practice.index.min()) if len(practice) else None,
         "practice_last_year": int(practice.index.max()) if len(practice) else None,
+        # ordinal comparisons, each index against its own yardstick
+        "legislative_min_after_jump": float(
+            legislative[legislative.index >= legislative.diff().idxmax()].min()
+        ),
+        "legislative_range_practice_years": float(
+            legislative.reindex(practice.index).max() - legislative.reindex(practice.index).min()
+        )
+        if len(practice)
+        else float("nan"),
+        "practice_range": float(practice.max() - practice.min()) if len(practice) else float("nan"),
         "practice_below_legislation": bool(
             len(both) and (both["practice"] < both["legislative"]).all()
         ),

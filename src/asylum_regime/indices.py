@@ -29,6 +29,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from paperkit.numbers import number_entry
+
 WEIGHTINGS = ("provision", "instrument")
 
 
@@ -185,6 +187,10 @@ def policy_index(
         last,
     )
     components = yearly_preparation.merge(yearly_benchmarks, on="year")
+    # As for practice, a year after the last report is missing, not the last value
+    # carried forward: nobody has reported on the benchmarks since.
+    last_report = pd.to_datetime(benchmarks["report_date"]).dt.year.max()
+    components.loc[components["year"] > last_report, "visa_benchmarks"] = float("nan")
     return components.assign(index=weighted_mean_available(components, weights))
 
 
@@ -240,6 +246,23 @@ def standing_value(statement: pd.DataFrame, indicator: str, first: int, last: in
     return latest_by_year(rows, "as_of_date", ["value"], first, last).set_index("year")["value"]
 
 
+def returns_on_year_ends(
+    statement: pd.DataFrame, years: pd.Index, stopped: pd.Timestamp | None
+) -> pd.Series:
+    """Cumulative returns on 31 December (``cumulative_on_year_ends``), with one explicit
+    imputation: when the last report is dated after returns stopped (``stopped``), no
+    return can have followed it, so its count also stands on 31 December of its year."""
+    returns = cumulative_on_year_ends(statement, "returns_greece_to_turkey", years)
+    reports = statement[statement["indicator"] == "returns_greece_to_turkey"]
+    if stopped is None or reports.empty:
+        return returns
+    last = reports.loc[reports["as_of_date"] == reports["as_of_date"].max()]
+    when = pd.Timestamp(last["as_of_date"].iloc[0])
+    if when >= stopped and when.year in returns.index and pd.isna(returns.loc[when.year]):
+        returns.loc[when.year] = float(last["value"].max())
+    return returns
+
+
 def arrivals_since(monthly: pd.DataFrame, start: pd.Timestamp, years: pd.Index) -> pd.Series:
     """Detections from month ``start`` through December of each year."""
     cumulative = monthly[monthly["month"] >= start].set_index("month")["detections"].cumsum()
@@ -272,7 +295,9 @@ def practice_components(
 
     - ``returns``: returns from the Greek islands to Türkiye by 31 December, per
       sea detection on the route from the Statement's first month to December
-      (the Statement's logic: every irregular arrival was to be returned);
+      (the Statement's logic: every irregular arrival was to be returned); a count
+      reported after returns stopped stands at the end of its year
+      (``returns_on_year_ends``);
     - ``resettlement``: Syrians resettled from Türkiye by 31 December, as a share
       of the agreed ceiling;
     - ``funding``: Facility funds disbursed by 31 December, as a share of the
@@ -289,7 +314,7 @@ def practice_components(
     """
     years = pd.RangeIndex(first, last + 1, name="year")
     start = pd.Timestamp(spec["arrivals"]["from_month"] + "-01")
-    returns = cumulative_on_year_ends(statement, "returns_greece_to_turkey", years)
+    returns = returns_on_year_ends(statement, years, event_dates.get(spec["returns_stopped"]))
     resettled = cumulative_on_year_ends(statement, "syrians_resettled_1to1", years)
     disbursed = cumulative_on_year_ends(statement, "frit_disbursed_eur", years)
     envelope = (
@@ -314,3 +339,40 @@ def practice_components(
     )
     components.loc[components.index < spec["start_year"], :] = float("nan")
     return components.reset_index()
+
+
+def implementation_numbers(statement: pd.DataFrame) -> dict[str, dict]:
+    """Reported returns the text quotes: the count on each 31 December a report gives
+    (``returns_end_<year>``) and the last count with its date (``returns_last``,
+    ``returns_last_date``)."""
+    returns = statement[statement["indicator"] == "returns_greece_to_turkey"]
+    as_of = pd.to_datetime(returns["as_of_date"])
+    numbers = {
+        f"returns_end_{day.year}": number_entry(
+            int(returns.loc[as_of == day, "value"].max()),
+            "count",
+            f"Returns from the Greek islands to Türkiye reported as of 31 December {day.year}.",
+        )
+        for day in sorted(set(as_of[(as_of.dt.month == 12) & (as_of.dt.day == 31)]))
+    }
+    counts = statement[
+        statement["indicator"].isin(["returns_greece_to_turkey", "syrians_resettled_1to1"])
+    ]
+    numbers["implementation_counts"] = number_entry(
+        len(counts), "count", "Reported counts of returns and resettlements in the data."
+    )
+    numbers["implementation_counts_primary"] = number_entry(
+        int((counts["verified"] == "yes").sum()),
+        "count",
+        "Of these, counts read in the reporting document itself (status yes).",
+    )
+    last = as_of.max()
+    numbers["returns_last"] = number_entry(
+        int(returns.loc[as_of == last, "value"].max()),
+        "count",
+        "Returns from the Greek islands to Türkiye, last reported count.",
+    )
+    numbers["returns_last_date"] = number_entry(
+        last.strftime("%Y-%m-%d"), "date", "Date of the last reported count of returns."
+    )
+    return numbers

@@ -39,6 +39,7 @@ import statsmodels.api as sm
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
 from asylum_regime.specifications import Specification
+from paperkit.numbers import number_entry
 
 ESTIMATORS = ("negative_binomial", "poisson", "log_ols")
 
@@ -575,4 +576,16 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
         "seed": settings["seed"],
         "specification": main.ident,
         "shifts": results,
+    }
+
+
+def rule_numbers(spec: dict) -> dict[str, dict]:
+    """The hinges of the piecewise trends as numbers the text can quote (config
+    ``models.its.knots``): ``its_knot_1``, ``its_knot_2``, … in time order."""
+    knots = sorted({knot for option in spec["knots"].values() for knot in option})
+    return {
+        f"its_knot_{position}": number_entry(
+            knot + "-01", "month", f"Hinge {position} of the piecewise trends."
+        )
+        for position, knot in enumerate(knots, 1)
     }

@@ -137,6 +137,40 @@ def robust_numbers(family: str, table: pd.DataFrame, main: Specification) -> dic
                 "mv_practice_max", defined["practice_max"], "Highest practice index", 2
             )
             | _share(
+                defined["practice_max"] >= 0.5,
+                "mv_share_practice_half",
+                "Share of index specifications in which practice reaches half of its "
+                "commitments in some year.",
+            )
+            | _share(
+                table["legislative_min_after_jump"] > 0.5,
+                "mv_share_legislation_half",
+                "Share of index specifications in which legislation answers more than half "
+                "of the acquis requirements in every year from its largest rise on.",
+            )
+            | {
+                "mv_unverified_shift_max": number_entry(
+                    _largest_shift(table, list(main.choices), "unverified", "legislative_last"),
+                    "decimal",
+                    "Largest change of the last year's legislative index when the unverified "
+                    "rows are added, other choices equal.",
+                    2,
+                ),
+                "mv_legislative_range_practice_years_max": number_entry(
+                    float(defined["legislative_range_practice_years"].max()),
+                    "decimal",
+                    "Largest range of the legislative index over the years practice is "
+                    "measured, over the specifications.",
+                    2,
+                ),
+                "mv_practice_range_min": number_entry(
+                    float(defined["practice_range"].min()),
+                    "decimal",
+                    "Smallest range of the practice index over its years, over the specifications.",
+                    2,
+                ),
+            }
+            | _share(
                 table["practice_below_legislation"].astype(bool),
                 "mv_share_practice_below",
                 "Share of index specifications in which practice stays below legislation in "
@@ -156,6 +190,16 @@ def robust_numbers(family: str, table: pd.DataFrame, main: Specification) -> dic
             }
         )
     raise ValueError(f"unknown family {family!r}")
+
+
+def _largest_shift(
+    table: pd.DataFrame, dimensions: list[str], dimension: str, column: str
+) -> float:
+    """The largest change of ``column`` between specifications that differ only in
+    ``dimension`` (``dimensions``: all the family's dimensions)."""
+    others = [name for name in dimensions if name != dimension]
+    spread = table.groupby(others)[column].agg(lambda values: values.max() - values.min())
+    return float(spread.max())
 
 
 def _main_numbers(prefix: str, row: pd.Series, column: str, what: str) -> dict:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 
 from asylum_regime.descriptives import largest_host_by_year
+from asylum_regime.evidence import unverified_ids
 from asylum_regime.harmonisation import INDEX_NAMES
-from paperkit.numbers import number_entry
+from paperkit.numbers import number_entry, with_unverified
 
 # --------------------------------------------------------------------------- hosted (UNHCR)
 
@@ -98,38 +99,107 @@ def hosted_numbers(
 
 
 def coding_numbers(alignment: pd.DataFrame) -> dict[str, dict]:
-    """Size and verification status of the alignment coding, for the data section."""
+    """Size and verification status of the alignment coding, for the data section.
+
+    The counts of requirements by applicability rest on the rows that code it: those
+    with status ``no`` are listed as the number's ``unverified`` rows. Counts of rows
+    by status (``coding_verified_*``) are facts about the coding and rest on none.
+    The status counts are also split by applicability, so that the text can say how
+    many rows that enter the index were read in a primary text
+    (``coding_applicable_verified_yes``): a not-applicable requirement is one row with
+    no score, and never enters the index.
+    """
     requirements = alignment.drop_duplicates("requirement_id")
-    counts = alignment["verified"].value_counts()
+    applicable_ids = set(alignment.loc[alignment["applicable"].astype(bool), "requirement_id"])
+    applicable_rows = alignment[alignment["requirement_id"].isin(applicable_ids)]
+    other_rows = alignment[~alignment["requirement_id"].isin(applicable_ids)]
 
-    def count(value: int, description: str) -> dict:
-        return number_entry(int(value), "count", description)
+    def count(value: int, description: str, unverified=None) -> dict:
+        return number_entry(int(value), "count", description, unverified=unverified)
 
+    def by_status(rows: pd.DataFrame, prefix: str, what: str) -> dict[str, dict]:
+        counts = rows["verified"].value_counts()
+        return {
+            f"{prefix}_{status}": count(
+                counts.get(status, 0), f"{what} with verification status '{status}'."
+            )
+            for status in ("yes", "partial", "no")
+        }
+
+    unverified_requirements = set(alignment.loc[alignment["verified"] == "no", "requirement_id"])
     return {
         "coding_rows": count(len(alignment), "Rows (requirement × interval) of the coding."),
         "coding_requirements": count(len(requirements), "EU requirements coded."),
         "coding_applicable": count(
-            requirements["applicable"].sum(), "Requirements applicable to a non-member."
+            requirements["applicable"].sum(),
+            "Requirements applicable to a non-member.",
+            unverified_ids("alignment", applicable_rows),
         ),
         "coding_not_applicable": count(
-            (~requirements["applicable"]).sum(), "Requirements not applicable to a non-member."
+            (~requirements["applicable"]).sum(),
+            "Requirements not applicable to a non-member.",
+            unverified_ids("alignment", other_rows),
         ),
         "coding_instruments": count(
             alignment["eu_instrument_id"].nunique(), "EU instruments with coded requirements."
         ),
-        **{
-            f"coding_verified_{status}": count(
-                counts.get(status, 0), f"Coding rows with verification status '{status}'."
-            )
-            for status in ("yes", "partial", "no")
-        },
+        **by_status(alignment, "coding_verified", "Coding rows"),
+        "coding_applicable_rows": count(
+            len(applicable_rows), "Coding rows of applicable requirements (scored intervals)."
+        ),
+        **by_status(
+            applicable_rows, "coding_applicable_verified", "Coding rows of applicable requirements"
+        ),
+        **by_status(
+            other_rows,
+            "coding_not_applicable_verified",
+            "Coding rows of requirements not applicable to a non-member",
+        ),
+        "coding_requirements_unverified": count(
+            len(unverified_requirements & applicable_ids),
+            "Applicable requirements with at least one row of status 'no' (left out of the "
+            "index variant without unverified requirements).",
+        ),
     }
 
 
-def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dict[str, dict]:
-    """Index levels in the key years and at their peaks, the largest de jure–practice gap,
-    sensitivity ranges. A level that is undefined (no data that year) is left out, so a
-    placeholder quoting it fails the build instead of printing a blank."""
+def index_numbers(
+    results: dict[str, pd.DataFrame],
+    key_years: list[int],
+    unverified: dict[str, list[str]] | None = None,
+) -> dict[str, dict]:
+    """Index levels in the key years and at their peaks, and sensitivity ranges. (No
+    legislative − practice gap: the two indices are shares of different yardsticks.) A
+    level that is undefined (no data that year) is left out, so a placeholder quoting it
+    fails the build instead of printing a blank.
+
+    ``unverified``: index name → the unverified rows the main specification's index
+    rests on (``asylum_regime.evidence.index_unverified``); each number computed from
+    an index lists them."""
+    numbers = _index_numbers(results, key_years)
+    return _index_evidence(numbers, unverified or {})
+
+
+def _index_evidence(numbers: dict[str, dict], unverified: dict[str, list[str]]) -> dict:
+    """Attach to each index number the unverified rows of the indices it is computed from."""
+    legislative = unverified.get("legislative", [])
+    practice = unverified.get("practice", [])
+
+    def rows(name: str) -> list[str]:
+        if name == "legislative_verified_only_last":
+            return []  # computed without the unverified requirements
+        if name.startswith(("legislative_", "group_index_")):
+            return legislative
+        if name.startswith("policy_"):
+            return unverified.get("policy", [])
+        if name.startswith("practice_"):
+            return practice
+        return []
+
+    return {name: with_unverified(entry, rows(name)) for name, entry in numbers.items()}
+
+
+def _index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dict[str, dict]:
     annual = results["annual"].set_index("year")
     last = int(annual.index.max())
 
@@ -157,12 +227,6 @@ def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dic
             numbers[f"{name}_index_last_year"] = year(
                 series.index.max(), f"Last year the {name} index is defined."
             )
-    gap = (annual["legislative"] - annual["practice"]).dropna()
-    if not gap.empty:
-        numbers["largest_gap"] = decimal(gap.max(), "Largest legislative − practice gap.")
-        numbers["largest_gap_year"] = year(gap.idxmax(), "Year of the largest gap.")
-        numbers["mean_gap"] = decimal(gap.mean(), "Mean legislative − practice gap.")
-        numbers["smallest_gap"] = decimal(gap.min(), "Smallest legislative − practice gap.")
     for component in ("returns", "resettlement", "funding"):
         values = annual[component].dropna()
         numbers[f"practice_{component}_max"] = number_entry(
@@ -193,17 +257,20 @@ def index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> dic
 
 def event_numbers(events: pd.DataFrame) -> dict[str, dict]:
     """Every timeline date as a number the text can quote: ``{{event_<id>}}`` (a date) and
-    ``{{event_<id>_year}}``, so that the prose and the coded timeline cannot disagree."""
+    ``{{event_<id>_year}}``, so that the prose and the coded timeline cannot disagree. The
+    date of an event with status ``no`` lists it as unverified."""
     numbers: dict[str, dict] = {}
     for row in events.sort_values("event_id").itertuples(index=False):
         status = "" if row.verified == "yes" else f" (verification: {row.verified})"
+        rows = [f"events:{row.event_id}"] if row.verified == "no" else None
         numbers[f"event_{row.event_id}"] = number_entry(
             row.date.strftime("%Y-%m-%d"),
             "date" if row.precision == "day" else "month",
             f"{row.description_en}{status}",
+            unverified=rows,
         )
         numbers[f"event_{row.event_id}_year"] = number_entry(
-            int(row.date.year), "year", f"Year: {row.label_en}."
+            int(row.date.year), "year", f"Year: {row.label_en}.", unverified=rows
         )
     return numbers
 
@@ -484,9 +551,6 @@ def dejure_numbers(dejure: dict) -> dict[str, dict]:
         "dejure_r_p": number_entry(dejure["correlation"]["p_value"], "p_value", "p of r.", 3),
         "dejure_years": number_entry(
             dejure["sample"]["years"], "count", "Years in the regression."
-        ),
-        "dejure_mean_gap": number_entry(
-            dejure["mean_gap"], "decimal", "Mean legislative − practice gap.", 2
         ),
         "dejure_legislative_range": number_entry(
             dejure["ranges"]["legislative"], "decimal", "Range of legislation in the sample.", 3

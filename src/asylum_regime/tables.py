@@ -8,12 +8,6 @@ from __future__ import annotations
 
 from paperkit.languages import Language
 
-STARS = ((0.001, "***"), (0.01, "**"), (0.05, "*"))
-
-
-def stars(p_value: float) -> str:
-    return next((mark for bound, mark in STARS if p_value < bound), "")
-
 
 def pipe_table(header: list[str], rows: list[list[str]], align: list[str]) -> str:
     """A Pandoc pipe table; ``align`` is ``l`` or ``r`` per column."""
@@ -23,11 +17,13 @@ def pipe_table(header: list[str], rows: list[list[str]], align: list[str]) -> st
 
 
 def ratio_cells(row: dict, lang: Language, digits: int = 3) -> tuple[str, str]:
-    """``0.024***`` and, for the row beneath, ``[0.016; 0.036]``: ratio, stars, 95% interval."""
+    """``0.024`` and, for the row beneath, ``[0.016; 0.036]``: ratio and 95% interval. No
+    significance stars: placebo breaks show that nominal p-values overstate the evidence
+    in these series, and the text reports permutation and bootstrap p-values instead."""
     ratio = lang.format(row["ratio"], "decimal", digits)
     low = lang.format(row["ratio_low"], "decimal", digits)
     high = lang.format(row["ratio_high"], "decimal", digits)
-    return f"{ratio}{stars(row['p_value'])}", f"[{low}; {high}]"
+    return ratio, f"[{low}; {high}]"
 
 
 def coefficient_rows(label: str, rows: list[dict], lang: Language) -> list[list[str]]:
@@ -95,27 +91,45 @@ def did_table(did: dict, labels: dict, lang: Language) -> str:
     )
 
 
-def indices_table(rows: list[dict], variants: list[dict], labels: dict, lang: Language) -> str:
-    """The three indices in the key years, then the legislative index of the last year
-    under each sensitivity variant group (range over its variants).
+INDICES = ("legislative", "policy", "practice")
+COMPONENTS = ("returns", "resettlement", "funding", "readmission", "visa")
 
-    ``rows``: ``year`` and the three indices (None where undefined); ``variants``:
-    ``group`` (a key of ``labels['variant_groups']``), ``low``, ``high``.
-    """
-    names = ("legislative", "policy", "practice")
 
-    def cell(value) -> str:
-        return "—" if value is None else lang.format(value, "decimal", 2)
+def _index_cell(value, lang: Language) -> str:
+    """An index value on 0–1, or a dash where the index is undefined that year."""
+    missing = value is None or value != value  # NaN
+    return "—" if missing else lang.format(value, "decimal", 2)
 
-    body = [[str(row["year"]), *[cell(row[name]) for name in names]] for row in rows]
-    for variant in variants:
-        low, high = cell(variant["low"]), cell(variant["high"])
-        shown = low if low == high else f"{low}–{high}"
-        body.append([labels["variant_groups"][variant["group"]], shown, "", ""])
+
+def indices_table(rows: list[dict], labels: dict, lang: Language) -> str:
+    """The three indices in the key years (``rows``: ``year`` and the three indices,
+    None where undefined)."""
+    body = [[str(row["year"]), *[_index_cell(row[name], lang) for name in INDICES]] for row in rows]
     return pipe_table(
-        [labels["year"], *[labels[f"index_{name}"] for name in names]],
+        [labels["year"], *[labels[f"index_{name}"] for name in INDICES]],
         body,
         ["l", "r", "r", "r"],
+    )
+
+
+def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
+    """Every year's three indices and practice components (the appendix series), from
+    the first year any index changes."""
+    body = [
+        [
+            str(row["year"]),
+            *[_index_cell(row[name], lang) for name in (*INDICES, *COMPONENTS)],
+        ]
+        for row in rows
+    ]
+    return pipe_table(
+        [
+            labels["year"],
+            *[labels[f"index_{name}"] for name in INDICES],
+            *[labels["components"][name] for name in COMPONENTS],
+        ],
+        body,
+        ["l", *["r"] * (len(INDICES) + len(COMPONENTS))],
     )
 
 
@@ -125,7 +139,21 @@ def indices_table(rows: list[dict], variants: list[dict], labels: dict, lang: La
 
 
 def indices_table_text(data: dict, labels: dict, lang: Language) -> str:
-    return indices_table(data["rows"], data["variants"], labels, lang)
+    return indices_table(data["rows"], labels, lang)
+
+
+def indices_annual_table_text(data: dict, labels: dict, lang: Language) -> str:
+    rows = data["annual"].to_dict(orient="records")
+    # the years before the legislative index first moves repeat one value: show it once
+    start = next(
+        (
+            i - 1
+            for i, row in enumerate(rows[1:], 1)
+            if row["legislative"] != rows[0]["legislative"]
+        ),
+        0,
+    )
+    return indices_annual_table(rows[max(start, 0) :], labels, lang)
 
 
 def its_table_text(data: dict, labels: dict, lang: Language) -> str:

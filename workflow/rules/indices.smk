@@ -18,6 +18,8 @@ rule harmonisation_indices:
         alignment=sorted(glob("data/raw/legal/alignment/*.csv")),
         schemas=expand("workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]),
         frontex="data/processed/frontex.csv",
+        # One fact, one record: nothing is computed from inputs that disagree.
+        facts_checked="results/checks/facts.json",
         code=code_of("../scripts/indices.py"),
     output:
         annual="data/processed/harmonisation_indices.csv",

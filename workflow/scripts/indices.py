@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from asylum_regime.harmonisation import harmonisation_indices, load_coded_inputs, unknown_ids
+from asylum_regime.indices import implementation_numbers
 from asylum_regime.io import read_processed
 from asylum_regime.numbers import (
     benchmark_numbers,
@@ -47,6 +48,7 @@ def main() -> None:
         | specification_numbers(spec, multiverse["dimensions"], main_spec.choices)
         | benchmark_numbers(tables["visa_benchmarks"])
         | event_numbers(tables["events"])
+        | implementation_numbers(tables["statement_implementation"])
     )
     write_json(numbers, snakemake.output.numbers)
 

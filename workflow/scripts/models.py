@@ -1,8 +1,10 @@
 """Fit the main interrupted time series and difference-in-differences on the real data."""
 
 from asylum_regime.did import DidData, fit_did
+from asylum_regime.did import rule_numbers as did_rule_numbers
 from asylum_regime.io import read_processed
 from asylum_regime.its import fit_its
+from asylum_regime.its import rule_numbers as its_rule_numbers
 from asylum_regime.multiverse import family_main
 from asylum_regime.numbers import convention_numbers, did_numbers, its_numbers
 from asylum_regime.results import check_results
@@ -30,7 +32,13 @@ def main() -> None:
     write_csv(paths, snakemake.output.its_paths)
     with_iso2 = countries.dropna(subset=["iso2"])
     iso2 = dict(zip(with_iso2["iso3"], with_iso2["iso2"], strict=True))
-    numbers = its_numbers(its) | did_numbers(did, iso2) | convention_numbers()
+    numbers = (
+        its_numbers(its)
+        | did_numbers(did, iso2)
+        | convention_numbers()
+        | its_rule_numbers(models["its"])
+        | did_rule_numbers(models["did"])
+    )
     write_json(numbers, snakemake.output.numbers)
 
 

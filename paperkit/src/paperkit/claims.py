@@ -28,7 +28,17 @@ language's sentence must say that it is about the main specification, with the
 phrase its labels give, or the claim fails). The text marks where it makes a
 claim with ``{{claim:id}}`` (which renders as nothing); the build fails, quoting
 the claim, when a check is false or names a number that does not exist.
-Standard library only.
+
+Evidence status (``hedge``): a number computed from input rows the coders could
+not verify lists them (``unverified`` in its results entry, ``paperkit.numbers``).
+A claim whose check uses such a number must carry a ``hedge``, a phrase per
+language that its wording contains (e.g. en "on unverified coding", tr
+"doğrulanmamış kodlamaya göre"); the build fails naming the claim, the numbers
+and the rows, and says what to add. The report of the check lists, per claim and
+language, every phrase the sentence carrying the claim's marker must contain
+(``phrases``: the scope phrase of a claim true in the main specification only,
+the hedge of a claim resting on unverified rows), which the manuscript resolver
+requires (``paperkit.manuscript``). Standard library only.
 """
 
 from __future__ import annotations
@@ -71,6 +81,7 @@ class Claim:
     scope: str = "numbers"
     family: str | None = None
     across: str | None = None  # scope main: the check as a predicate on each specification
+    hedge: dict[str, str] | None = None  # language → phrase saying the evidence is unverified
 
     def quoted(self) -> str:
         return "".join(f"\n    {lang}: {text}" for lang, text in self.texts.items())
@@ -92,6 +103,7 @@ def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
                 entry["scope"],
                 entry.get("family"),
                 entry.get("across"),
+                entry.get("hedge"),
             )
         )
     return claims
@@ -218,6 +230,77 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
         raise ClaimError(f"cannot evaluate {expression!r}: {error}") from None
 
 
+def numbers_used(expression: str, values: dict, tables: dict | None = None) -> set[str]:
+    """The names of numbers (keys of ``values``) an expression reads. Inside a quantifier a
+    name is a column of the family's specifications first, as ``evaluate`` reads it."""
+    tables = tables or {}
+    used: set[str] = set()
+
+    def walk(node: ast.AST, columns: frozenset[str]) -> None:
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in QUANTIFIERS
+            and len(node.args) == 2
+        ):
+            family = node.args[0]
+            rows = tables.get(family.id, []) if isinstance(family, ast.Name) else []
+            inner = frozenset(key for row in rows for key in row)
+            walk(node.args[1], columns | inner)
+            return
+        if isinstance(node, ast.Name) and node.id in values and node.id not in columns:
+            used.add(node.id)
+        for child in ast.iter_child_nodes(node):
+            walk(child, columns)
+
+    walk(ast.parse(expression, mode="eval"), frozenset())
+    return used
+
+
+def evidence(claim: Claim, values: dict, tables: dict, unverified: dict) -> dict[str, list[str]]:
+    """The numbers of a claim's check that rest on unverified rows → those rows."""
+    return {
+        name: sorted(unverified[name])
+        for name in sorted(numbers_used(claim.check, values, tables))
+        if unverified.get(name)
+    }
+
+
+def hedge_problem(claim: Claim, rests_on: dict[str, list[str]]) -> str | None:
+    """None if the claim rests on no unverified row, or says so in every language with the
+    hedge it declares; else what is wrong and what to add."""
+    if claim.hedge:
+        unsaid = [
+            lang
+            for lang, phrase in claim.hedge.items()
+            if lang in claim.texts and phrase.lower() not in claim.texts[lang].lower()
+        ]
+        if unsaid:
+            return (
+                f"its hedge is not in its wording in: {', '.join(unsaid)} (the wording must "
+                "contain the phrase of hedge.<lang>)"
+            )
+    if not rests_on:
+        return None
+    rows = sorted({row for found in rests_on.values() for row in found})
+    missing = [lang for lang in claim.texts if not (claim.hedge or {}).get(lang)]
+    if not missing:
+        return None
+    example = "\n".join(
+        f"        {lang}: <a phrase of the {lang} wording that says the evidence is unverified>"
+        for lang in claim.texts
+    )
+    return (
+        f"it rests on unverified input rows ({', '.join(rows)}) through "
+        f"{', '.join(sorted(rests_on))}, but declares no hedge for: {', '.join(missing)}. "
+        "Add to its entry in manuscript/claims.yaml\n"
+        f"      hedge:\n{example}\n"
+        "    with each phrase in the claim's wording, and the same phrase in the sentence of "
+        f"the text that carries {{{{claim:{claim.ident}}}}} (or state the claim without the "
+        "unverified numbers)"
+    )
+
+
 def holds_across(claim: Claim, values: dict, tables: dict) -> bool:
     """Whether a claim about the main specification holds in every specification."""
     rows = tables.get(claim.family, [])
@@ -250,26 +333,50 @@ def check_claims(
     values: dict[str, float],
     tables: dict | None = None,
     phrases: dict[str, str] | None = None,
+    unverified: dict[str, tuple[str, ...]] | None = None,
 ) -> list[dict]:
     """Evaluate every claim; raise ClaimError quoting each one the results do not support.
 
     ``tables``: family → its specifications' rows; ``phrases``: language → the phrase
-    with which a sentence says it is about the main specification.
+    with which a sentence says it is about the main specification; ``unverified``:
+    number name → the unverified input rows it rests on. Each outcome lists, per
+    language, the phrases the sentence carrying the claim's marker must contain
+    (``phrases``: [{phrase, why}]).
     """
-    tables, phrases = tables or {}, phrases or {}
+    tables, phrases, unverified = tables or {}, phrases or {}, unverified or {}
     outcomes, failures = [], []
     for claim in claims:
+        rests_on: dict[str, list[str]] = {}
         try:
             holds = bool(evaluate(claim.check, values, tables))
             problem = None if holds else "the results no longer support it"
             if holds and (scoped := scope_problem(claim, values, tables, phrases)):
                 holds, problem = False, scoped
+            rests_on = evidence(claim, values, tables, unverified)
+            if holds and (hedged := hedge_problem(claim, rests_on)):
+                holds, problem = False, hedged
         except ClaimError as error:
             holds, problem = False, str(error)
         outcome = {"claim": claim.ident, "scope": claim.scope, "check": claim.check, "holds": holds}
+        required: dict[str, list[dict]] = {}
         if claim.scope == "main" and holds:
             # The text's sentence must then name its scope too (paperkit.manuscript).
             outcome["main_only"] = not holds_across(claim, values, tables)
+            if outcome["main_only"]:
+                for lang in claim.texts:
+                    if phrases.get(lang):
+                        required.setdefault(lang, []).append(
+                            {"phrase": phrases[lang], "why": "holds in the main specification only"}
+                        )
+        if rests_on and holds:
+            rows = sorted({row for found in rests_on.values() for row in found})
+            outcome["unverified"] = rows
+            for lang, phrase in (claim.hedge or {}).items():
+                required.setdefault(lang, []).append(
+                    {"phrase": phrase, "why": f"rests on unverified rows ({', '.join(rows)})"}
+                )
+        if required:
+            outcome["phrases"] = {lang: required[lang] for lang in sorted(required)}
         outcomes.append(outcome)
         if problem:
             failures.append(

@@ -1,25 +1,49 @@
-"""Saving figures so that the same drawing gives the same bytes on any machine."""
+"""Saving figures so that the same drawing gives the same bytes on any machine, and the
+fonts they are drawn in (vendored, so that no system install is needed)."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from paperkit.atomic import atomic_path
 
+# Libertinus Serif, the face Typst sets the PDF's body in (its default), from Debian's
+# fonts-libertinus package; SIL Open Font License 1.1 (fonts/OFL.txt, fonts/README.md).
+FONTS = Path(__file__).with_name("fonts")
+
+
+@cache
+def register_fonts(folder: Path = FONTS) -> tuple[str, ...]:
+    """Make the OpenType and TrueType fonts of ``folder`` known to matplotlib's font
+    manager (once per process) and return their family names. Nothing is installed:
+    the figures find the fonts of the repository on a fresh clone."""
+    from matplotlib import font_manager
+
+    paths = sorted(path for path in Path(folder).iterdir() if path.suffix in {".otf", ".ttf"})
+    for path in paths:
+        font_manager.fontManager.addfont(path)
+    return tuple(
+        dict.fromkeys(font_manager.FontProperties(fname=path).get_name() for path in paths)
+    )
+
 
 def save_figure(fig, svg: str | Path, png: str | Path, style: dict, png_dpi: int) -> None:
     """Write ``fig`` to SVG (HTML, PDF) and PNG (DOCX) without timestamps or version strings.
+
+    The figure is written at the size it was drawn, not cropped to its contents: a figure
+    drawn as wide as the PDF's text is printed at 1:1 (a 7 pt label is 7 pt on paper), so
+    it must lay out everything inside itself (constrained layout).
 
     ``style``: the matplotlib rc settings the figure was drawn with (they include the
     SVG hash salt, so element ids are stable).
     """
     import matplotlib.pyplot as plt
 
+    register_fonts()
     with plt.rc_context(style):
         with atomic_path(svg) as temp:
-            fig.savefig(temp, format="svg", bbox_inches="tight", metadata={"Date": None})
+            fig.savefig(temp, format="svg", metadata={"Date": None})
         with atomic_path(png) as temp:
-            fig.savefig(
-                temp, format="png", dpi=png_dpi, bbox_inches="tight", metadata={"Software": None}
-            )
+            fig.savefig(temp, format="png", dpi=png_dpi, metadata={"Software": None})
     plt.close(fig)

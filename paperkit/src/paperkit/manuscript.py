@@ -17,11 +17,16 @@ for the language (``|de`` adds the case ending of a language that has them); a
 Div ``#tbl:name`` becomes the generated table ``name`` with its caption; each
 ``figure:name`` image the language's figure file; each ``@fig:``/``@tbl:``/
 ``@sec:`` reference a link labelled ``Figure 2`` / ``Şekil 2``, numbered in
-order of definition; each ``{{claim:id}}`` marker disappears. Nothing is
-re-read as Markdown after a value is inserted, and every part of the text is
-one element of one parse: a ``#`` line in a code block is not a section, a
-citation key such as ``doe-2020`` or ``smith:2019`` is a citation. Anything
-unresolved stops the build, naming the file and line.
+order of definition; each ``{{claim:id}}`` marker disappears, and the sentence
+that carries it must contain every phrase the claims check requires of it (its
+scope, its hedge: ``Context.claim_phrases``). Nothing is re-read as Markdown
+after a value is inserted, and every part of the text is one element of one
+parse: a ``#`` line in a code block is not a section, a citation key such as
+``doe-2020`` or ``smith:2019`` is a citation. In a language with case endings a
+suffix typed by hand after a placeholder or a cross-reference
+(``{{x}}’dir``, ``@tbl:its'de``) is an error that suggests ``{{x|dir}}``: the
+ending must follow the number as read aloud. Anything unresolved stops the
+build, naming the file and line.
 """
 
 from __future__ import annotations
@@ -46,6 +51,11 @@ TABLE_CLASS = "paperkit-table"
 PLACEHOLDER = re.compile(r"\{\{\s*([a-z][a-z0-9_]*)\s*(?:\|\s*([a-zçğıöşü]+)\s*)?\}\}")
 CLAIM_MARKER = re.compile(r"\{\{\s*claim:([a-z][a-z0-9_]*)\s*\}\}")
 ANY_MARKER = re.compile(r"\{\{[^{}]*\}\}")
+# A placeholder and the letters typed right after it (with or without an apostrophe).
+TYPED_AFTER = re.compile(
+    r"(\{\{\s*([a-z][a-z0-9_]*)\s*(?:\|\s*([a-zçğıöşü]+)\s*)?\}\})(['’]?)([^\W\d_]+)"
+)
+APOSTROPHE_SUFFIX = re.compile(r"^['’]([^\W\d_]+)")
 SUFFIX = re.compile(r"^\|([a-zçğıöşü]+)(.*)$", re.DOTALL)
 KINDS = ("fig", "tbl", "sec")
 FIGURE_SOURCE = "figure:"
@@ -191,9 +201,10 @@ class Context:
     figure_extension: str = "svg"
     tables: dict[str, list] = field(default_factory=dict)  # name → blocks of the table
     claims: set[str] = field(default_factory=set)
-    # Claims that hold in the main specification only → the phrase (labels scope.main)
-    # their sentence in the text must contain (from the claims check's report).
-    scoped_claims: dict[str, str] = field(default_factory=dict)
+    # Claim → the phrases its sentence in the text must contain, each with why: the scope
+    # phrase of a claim true in the main specification only, the hedge of a claim resting
+    # on unverified rows (from the claims check's report, results/checks/claims.json).
+    claim_phrases: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     provenance: dict[str, str] = field(default_factory=dict)  # name or tbl:<id> → made-by
 
 
@@ -249,31 +260,59 @@ class _Resolver:
             self.problems.append(f"{place}: claim '{match.group(1)}' is not in the claims file")
         return ""
 
-    def check_scope(self, items: list) -> None:
-        """A claim that holds in the main specification only must be made in a sentence
-        that says so: the sentence around its marker must contain the scope phrase."""
+    def check_phrases(self, items: list) -> None:
+        """The sentence around a claim's marker must contain every phrase the claims check
+        requires of the claim (its scope, its hedge)."""
         plain = "".join(
             element["c"] if element["t"] == "Str" else " "
             for element in items
             if element.get("t") in ("Str", "Space", "SoftBreak")
         )
         for match in CLAIM_MARKER.finditer(plain):
-            phrase = self.context.scoped_claims.get(match.group(1))
-            if not phrase:
+            required = self.context.claim_phrases.get(match.group(1))
+            if not required:
                 continue
             start = max(plain.rfind(". ", 0, match.start()), plain.rfind("; ", 0, match.start()))
             ends = [
                 i for i in (plain.find(". ", match.end()), plain.find("; ", match.end())) if i >= 0
             ]
             sentence = plain[start + 1 : min(ends) if ends else len(plain)]
-            if phrase.lower() not in sentence.lower():
-                self.problems.append(
-                    f"{self.locate(match.group(0))}: claim '{match.group(1)}' holds in the main "
-                    f'specification only, but its sentence does not say so ("{phrase}"): '
-                    f"{sentence.strip()[:120]}"
-                )
+            for phrase, why in required:
+                if phrase.lower() not in sentence.lower():
+                    self.problems.append(
+                        f"{self.locate(match.group(0))}: claim '{match.group(1)}' {why}, but "
+                        f'its sentence does not say so ("{phrase}"): {sentence.strip()[:120]}'
+                    )
+
+    def check_typed_suffixes(self, text: str) -> None:
+        """In a language with case endings, no suffix may be typed after a placeholder: the
+        ending depends on the number as read aloud, so it must be asked for (``|dir``)."""
+        endings = self.context.language.endings
+        if endings is None:
+            return
+        for match in TYPED_AFTER.finditer(text):
+            placeholder, name, case, apostrophe, letters = match.groups()
+            if case and not apostrophe:
+                continue  # "{{year|de}}ki": a suffix after the ending is the text's
+            self.problems.append(
+                f"{self.locate(placeholder)}: suffix '{apostrophe}{letters}' typed after "
+                f"{placeholder}; {self.suggest(f'{{{{{name}', '}}', case, letters, endings)}"
+            )
+
+    @staticmethod
+    def suggest(head: str, tail: str, case: str | None, letters: str, endings) -> str:
+        """What to write instead of a typed suffix: the case ending asked for by name."""
+        typed = endings.typed_case(letters) if not case else None
+        if typed is None:
+            return (
+                f"ask for the ending by name, {head}|<case>{tail} (cases: "
+                f"{', '.join(endings.cases)}), so that it follows the number as read aloud"
+            )
+        found, rest = typed
+        return f"write {head}|{found}{tail}{rest} (the ending follows the number as read aloud)"
 
     def resolve_text(self, text: str) -> str:
+        self.check_typed_suffixes(text)
         text = CLAIM_MARKER.sub(self.claim, text)
         text = PLACEHOLDER.sub(self.number, text)
         for leftover in ANY_MARKER.findall(text):
@@ -300,8 +339,8 @@ class _Resolver:
 
     def inlines(self, items: list) -> None:
         """Rewrite a list of inlines in place: placeholders, markers, cross-references."""
-        if self.context.scoped_claims and items and isinstance(items[0], dict):
-            self.check_scope(items)
+        if self.context.claim_phrases and items and isinstance(items[0], dict):
+            self.check_phrases(items)
         out: list = []
         pending_case: str | None = None
         for element in items:
@@ -353,6 +392,23 @@ class _Resolver:
                     ref_kind, ident = link["c"][2][0][1:].split(":", 1)
                     out[-1] = self.reference(ref_kind, ident, suffix.group(1))
                     text = suffix.group(2)
+                elif (
+                    pending_case
+                    and self.context.language.endings is not None
+                    and (typed := APOSTROPHE_SUFFIX.match(text))
+                ):
+                    ref_kind, ident = out[-1]["c"][2][0][1:].split(":", 1)
+                    advice = self.suggest(
+                        f"@{ref_kind}:{ident}",
+                        "",
+                        None,
+                        typed.group(1),
+                        self.context.language.endings,
+                    )
+                    self.problems.append(
+                        f"{self.locate(f'@{ref_kind}:{ident}')}: suffix '{typed.group(0)}' typed "
+                        f"after @{ref_kind}:{ident}; {advice}"
+                    )
                 pending_case = None
                 resolved = self.resolve_text(text)
                 out.extend(

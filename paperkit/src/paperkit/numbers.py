@@ -4,6 +4,11 @@ A results file records each number as ``{name: {value, kind, digits,
 description}}`` (``number_entry``); the manuscript merges every results file
 (``merge_numbers``), formats each number for its language, and the claims
 compare their values (``numeric_values``). Standard library only.
+
+Evidence status travels with a number: a number computed from input rows the
+coders could not verify (status ``no``) lists their ids in ``unverified``
+(``number_entry(..., unverified=[...])``; left out when there are none). A claim
+whose check uses such a number must then carry a hedge (``paperkit.claims``).
 """
 
 from __future__ import annotations
@@ -24,14 +29,30 @@ class Number:
     value: object
     kind: str
     digits: int = 0
+    unverified: tuple[str, ...] = ()  # ids of the unverified input rows it rests on
 
     def formatted(self, language: Language) -> str:
         return language.format(self.value, self.kind, self.digits)
 
 
-def number_entry(value, kind: str, description: str, digits: int = 0) -> dict:
-    """A number as a results file records it for the text: value, kind, digits, description."""
-    return {"value": value, "kind": kind, "digits": digits, "description": description}
+def number_entry(value, kind: str, description: str, digits: int = 0, unverified=None) -> dict:
+    """A number as a results file records it for the text: value, kind, digits, description,
+    and (only when there are any) the sorted ids of the unverified input rows it rests on."""
+    entry = {"value": value, "kind": kind, "digits": digits, "description": description}
+    if unverified:
+        entry["unverified"] = sorted(set(map(str, unverified)))
+    return entry
+
+
+def with_unverified(entry: dict, unverified) -> dict:
+    """``entry`` also resting on the unverified rows ``unverified`` (merged, sorted)."""
+    rows = sorted({*entry.get("unverified", []), *map(str, unverified or [])})
+    return {**entry, "unverified": rows} if rows else dict(entry)
+
+
+def unverified_numbers(numbers: dict[str, Number]) -> dict[str, tuple[str, ...]]:
+    """Number name → the unverified input rows it rests on (numbers resting on none left out)."""
+    return {name: number.unverified for name, number in numbers.items() if number.unverified}
 
 
 def numeric_values(numbers: dict[str, Number]) -> dict[str, float]:
@@ -51,6 +72,11 @@ def merge_numbers(named_payloads: dict[str, dict]) -> dict[str, Number]:
         for name, entry in payload.items():
             if name in merged:
                 raise NumberError(f"number '{name}' is defined in both {origin[name]} and {file}")
-            merged[name] = Number(entry["value"], entry["kind"], entry.get("digits", 0))
+            merged[name] = Number(
+                entry["value"],
+                entry["kind"],
+                entry.get("digits", 0),
+                tuple(entry.get("unverified", ())),
+            )
             origin[name] = file
     return merged

@@ -16,7 +16,21 @@ and for dates ``allow_future`` (by default a date after the inputs' as-of date,
 or after the day of the build, is an error). Table rules: every schema column
 present, no unexpected column (unless ``extra_columns: true``), at least
 ``min_rows`` rows, ``primary_key`` unique (a duplicate names every row that
-shares the key). The schema files are themselves checked against
+shares the key). Status rules (``status``): a table whose rows carry a status
+(e.g. ``verified``: ``no`` < ``partial`` < ``yes``) may declare wording that caps
+it, so that a codebook's rule such as "a note that says 'not seen' cannot carry
+``yes``" is checked, not remembered::
+
+    status:
+      column: verified
+      order: ["no", "partial", "yes"]     # lowest first
+      limits:
+        - columns: [note]
+          pattern: "(?i)\\bnot seen\\b|\\brecalled\\b"
+          at_most: partial
+          says: "'not seen' or 'recalled'"
+
+The schema files are themselves checked against
 ``paperkit/schemas/table.schema.yaml`` before use, so that a misspelt rule is an
 error rather than a rule that never applies.
 
@@ -31,6 +45,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -96,7 +111,39 @@ def load_schema(path: str | Path) -> dict:
             for error in errors
         ]
         raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(lines))
+    if problems := _status_rule_problems(schema):
+        raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(problems))
     return schema
+
+
+def _status_rule_problems(schema: dict) -> list[str]:
+    """What the schema of schemas cannot say about ``status``: its columns exist, its
+    caps are statuses of its order, its patterns compile."""
+    status = schema.get("status")
+    if not status:
+        return []
+    columns, order = schema["columns"], status["order"]
+    problems = []
+    if status["column"] not in columns:
+        problems.append(f"status.column: '{status['column']}' is not a column of the schema")
+    elif "enum" in columns[status["column"]] and set(
+        map(str, columns[status["column"]]["enum"])
+    ) != set(order):
+        problems.append(f"status.order: {order} are not the values of column '{status['column']}'")
+    for number, limit in enumerate(status["limits"]):
+        where = f"status.limits.{number}"
+        problems += [
+            f"{where}.columns: '{name}' is not a column of the schema"
+            for name in limit["columns"]
+            if name not in columns
+        ]
+        if limit["at_most"] not in order:
+            problems.append(f"{where}.at_most: '{limit['at_most']}' is not one of {order}")
+        try:
+            re.compile(limit["pattern"])
+        except re.error as error:
+            problems.append(f"{where}.pattern: {error}")
+    return problems
 
 
 def _typed(series: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
@@ -200,6 +247,8 @@ def violations(
                 "allow_future",
                 raw,
             )
+    if (status := schema.get("status")) and status["column"] not in missing:
+        found += _status_violations(frame, status, file, rows, missing)
     key = schema.get("primary_key")
     if key and not missing:
         duplicated = frame[frame.duplicated(key, keep=False)]
@@ -214,6 +263,37 @@ def violations(
                     values if isinstance(values, tuple) else (values,),
                 )
             )
+    return found
+
+
+def _status_violations(
+    frame: pd.DataFrame, status: dict, file: str, rows: pd.Series, missing: list[str]
+) -> list[Violation]:
+    """Rows whose wording caps their status lower than the status they carry."""
+    column, order = status["column"], list(status["order"])
+    statuses = frame[column].astype("string").fillna("")
+    found = []
+    for limit in status["limits"]:
+        ceiling = order.index(limit["at_most"])
+        pattern = re.compile(limit["pattern"])
+        for name in (name for name in limit["columns"] if name not in missing):
+            texts = frame[name].astype("string").fillna("")
+            for index in frame.index:
+                value = statuses[index]
+                if value not in order or order.index(value) <= ceiling:
+                    continue  # an unknown status is the enum rule's to report
+                if match := pattern.search(texts[index]):
+                    found.append(
+                        Violation(
+                            file,
+                            int(rows[index]),
+                            column,
+                            f"'{name}' says {limit['says']} (\"{match.group(0)}\"), so "
+                            f"'{column}' may be at most '{limit['at_most']}' (status rule of "
+                            "the codebook)",
+                            value,
+                        )
+                    )
     return found
 
 

@@ -20,6 +20,11 @@ class CaseEndings:
     def ending(self, value, kind: str, digits: int, case: str) -> str:
         raise NotImplementedError
 
+    def typed_case(self, suffix: str) -> tuple[str, str] | None:
+        """The case whose ending a suffix typed by hand after a number is, and the letters
+        after that ending (for the error that suggests ``|case``); None if unknown."""
+        return None
+
     def attach(self, text: str, value, kind: str, digits: int, case: str) -> str:
         if case not in self.cases:
             raise ValueError(f"unknown case ending '|{case}' (use one of {self.cases})")

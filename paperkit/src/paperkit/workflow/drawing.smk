@@ -1,6 +1,11 @@
 # The drawing rules: one per drawing job of the paper's registry, each drawing its
 # figures (SVG and PNG) and tables (Markdown) in every language from the same data.
 # Needs PAPER (paperkit.paper.Paper).
+from paperkit.figures import FONTS
+
+FIGURE_FONTS = sorted(
+    os.path.relpath(path, workflow.basedir) for path in glob(str(FONTS / "*.[ot]tf"))
+)
 
 for _job, _entry in PAPER.registry.jobs.items():
     _figures = PAPER.registry.figures_of(_job)
@@ -15,6 +20,8 @@ for _job, _entry in PAPER.registry.jobs.items():
         input:
             **_entry["inputs"],
             labels=PAPER.manuscript["labels"],
+            # the vendored fonts: their glyphs are drawn into the SVG and PNG files
+            fonts=FIGURE_FONTS,
             code=code_of(
                 "scripts/draw.py",
                 modules=sorted({reference.split(":")[0] for reference in _callables}),

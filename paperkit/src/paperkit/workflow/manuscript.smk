@@ -22,6 +22,8 @@ rule check_parity:
         sources=[path for lang in LANGUAGES for path in PAPER.sources(lang)],
         bibliography=PAPER.manuscript["bibliography"],
         labels=PAPER.manuscript["labels"],
+        # one term per concept (optional: a paper without a glossary has none)
+        glossary=PAPER.manuscript.get("glossary", []),
         code=code_of("scripts/check_parity.py"),
     output:
         report="results/checks/parity.json",

@@ -1,5 +1,7 @@
 """Evaluate every claim of the claims file against the results and the specification
-tables; fail quoting any claim they do not support."""
+tables; fail quoting any claim they do not support, or that rests on unverified input
+rows without a hedge. The report lists, per claim and language, the phrases its sentence
+in the text must contain (the manuscript resolver requires them)."""
 
 from pathlib import Path
 
@@ -8,7 +10,7 @@ import yaml
 from paperkit.atomic import read_json, write_json
 from paperkit.claims import check_claims, parse_claims, read_specification_table
 from paperkit.jobs import run_job
-from paperkit.numbers import merge_numbers, numeric_values
+from paperkit.numbers import merge_numbers, numeric_values, unverified_numbers
 from paperkit.registry import Registry
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -26,7 +28,9 @@ def main() -> None:
         family: read_specification_table(path) for family, path in registry.specifications.items()
     }
     phrases = {lang: labels[lang]["scope"]["main"] for lang in languages}
-    outcomes = check_claims(claims, numeric_values(numbers), tables, phrases)
+    outcomes = check_claims(
+        claims, numeric_values(numbers), tables, phrases, unverified_numbers(numbers)
+    )
     write_json({"claims": outcomes}, snakemake.output.report)
 
 

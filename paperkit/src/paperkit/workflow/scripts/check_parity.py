@@ -1,6 +1,7 @@
 """Read every language's text into Pandoc's AST once, and check that the languages carry
 the same sections, figures, tables, numbers, claims and citations, that citations and
-bibliography match, and that the labels have the same keys; fail with the differences."""
+bibliography match, that the labels have the same keys and that each text uses the
+glossary's terms; fail with the differences."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -8,8 +9,9 @@ from pathlib import Path
 import yaml
 
 from paperkit.atomic import write_json, write_text
+from paperkit.glossary import glossary_problems, plain_text, validate_glossary
 from paperkit.jobs import run_job
-from paperkit.manuscript import read_sources, skeleton
+from paperkit.manuscript import read_sources, skeleton, source_blocks
 from paperkit.parity import parity_problems
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
@@ -39,6 +41,8 @@ def main() -> None:
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
     skeletons = {lang: skeleton(ast) for lang, ast in asts.items()}
     problems = parity_problems(skeletons, bibliography, {lang: labels[lang] for lang in languages})
+    glossary = snakemake.input.glossary  # one file, or none
+    problems += terminology_problems(asts, [glossary] if isinstance(glossary, str) else glossary)
     if problems:
         raise ValueError("the languages differ:\n  " + "\n  ".join(problems))
     for lang, path in zip(languages, snakemake.output.ast, strict=True):
@@ -48,6 +52,18 @@ def main() -> None:
         {"identical_skeletons": True, "languages": languages, "counts": counts},
         snakemake.output.report,
     )
+
+
+def terminology_problems(asts: dict[str, dict], glossary_files: list[str]) -> list[str]:
+    """Avoided variants of the glossary's terms (when the paper has a glossary)."""
+    problems = []
+    for path in glossary_files:
+        glossary = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        validate_glossary(glossary)
+        for lang, ast in asts.items():
+            texts = {name: plain_text(blocks) for name, blocks in source_blocks(ast)}
+            problems += glossary_problems(texts, glossary.get(lang, []), lang)
+    return problems
 
 
 def json_text(ast: dict) -> str:

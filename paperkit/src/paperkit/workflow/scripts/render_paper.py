@@ -36,12 +36,17 @@ def main() -> None:
         figure_prefix=snakemake.params.figure_prefix,
         tables=tables,
         claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
-        scoped_claims={
-            outcome["claim"]: labels["scope"]["main"]
+        # The phrases the sentence carrying each claim's marker must contain (its scope,
+        # its hedge), from the claims check's report.
+        claim_phrases={
+            outcome["claim"]: [
+                (required["phrase"], required["why"])
+                for required in outcome.get("phrases", {}).get(code, [])
+            ]
             for outcome in json.loads(Path(snakemake.input.claims_checked).read_text("utf-8"))[
                 "claims"
             ]
-            if outcome.get("main_only")
+            if outcome.get("phrases", {}).get(code)
         },
         provenance=snakemake.params.provenance,
     )

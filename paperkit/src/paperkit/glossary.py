@@ -1,0 +1,88 @@
+"""One term per concept: a paper's glossary, checked on every language's text.
+
+A glossary file (``manuscript/glossary.yaml``; schema
+``paperkit/schemas/glossary.schema.yaml``) lists, per language, the term the paper
+uses for a concept and the variants it must not use::
+
+    tr:
+      - use: iş birliği
+        avoid: [işbirliği]
+        why: TDK spelling
+
+``glossary_problems`` finds every avoided variant in a language's text (as Pandoc
+read it, so Markdown markup and placeholders do not matter), case-insensitively
+and at word starts, and names the file and the sentence. Standard library only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+SCHEMA = Path(__file__).resolve().parent / "schemas" / "glossary.schema.yaml"
+
+
+def validate_glossary(entries: dict) -> None:
+    import jsonschema
+    import yaml
+
+    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
+    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(entries))
+    if errors:
+        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+        raise ValueError("the glossary breaks its schema:\n  " + "\n  ".join(lines))
+
+
+def _pattern(variant: str, lang: str) -> re.Pattern:
+    # Turkish lowercase: İ → i, I → ı (Python's lower() gives i̇ and i)
+    return re.compile(r"(?<![\w])" + re.escape(_lower(variant, lang)))
+
+
+def _lower(text: str, lang: str) -> str:
+    if lang == "tr":
+        text = text.replace("İ", "i").replace("I", "ı")
+    return text.lower()
+
+
+def plain_text(blocks: list) -> str:
+    """The words of Pandoc AST ``blocks`` (strings and spaces; code, maths and attributes
+    left out), one paragraph per line."""
+    parts: list[str] = []
+
+    def visit(node) -> None:
+        if isinstance(node, list):
+            for item in node:
+                visit(item)
+        elif isinstance(node, dict):
+            kind = node.get("t")
+            if kind == "Str":
+                parts.append(node["c"])
+            elif kind in ("Space", "SoftBreak", "LineBreak"):
+                parts.append(" ")
+            elif kind not in ("Code", "CodeBlock", "Math", "RawInline", "RawBlock"):
+                visit(node.get("c"))
+                if kind in ("Para", "Plain", "Header"):
+                    parts.append("\n")
+
+    visit(blocks)
+    return "".join(parts)
+
+
+def glossary_problems(texts: dict[str, str], entries: list[dict], lang: str) -> list[str]:
+    """Every use of an avoided variant in ``texts`` (file → plain text of one language)."""
+    problems = []
+    for entry in entries:
+        for variant in entry["avoid"]:
+            pattern = _pattern(variant, lang)
+            for name, text in texts.items():
+                lowered = _lower(text, lang)
+                for match in pattern.finditer(lowered):
+                    stop = lowered.rfind(". ", 0, match.start())
+                    start = stop + 2 if stop >= 0 else 0
+                    snippet = text[start : match.end() + 40].replace("\n", " ")
+                    problems.append(
+                        f"{name}: '{variant}' → use '{entry['use']}'"
+                        + (f" ({entry['why']})" if entry.get("why") else "")
+                        + f": …{snippet.strip()}…"
+                    )
+    return problems
