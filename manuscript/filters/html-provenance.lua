@@ -1,7 +1,10 @@
 -- HTML only: under each figure and table, a line of links to the rule, script and
 -- inputs that made it (the resolver's `provenance` attribute: "rule|script|inputs").
--- Paths are relative to the repository root; the HTML lives in manuscript/build/<lang>/.
-local root = "../../../"
+-- Paths are relative to the repository root. They are links only when the paper names
+-- where its repository is published (config manuscript.repository_url, passed as
+-- metadata provenance-base, e.g. https://host/owner/paper/blob/main/): a link relative
+-- to the build folder would break as soon as the HTML is read anywhere else.
+local base = nil
 -- The words come from the language's labels (manuscript/labels.yaml, `provenance`),
 -- passed as metadata provenance-made, provenance-script and provenance-from.
 local function language(meta)
@@ -11,10 +14,19 @@ local function language(meta)
   return { made = word("made"), script = word("script"), from = word("from") }
 end
 
+local function repository(meta)
+  local value = meta["provenance-base"]
+  if value == nil then return nil end
+  value = pandoc.utils.stringify(value)
+  if value:sub(-1) ~= "/" then value = value .. "/" end
+  return value
+end
+
 local w = {}
 
 local function link(path)
-  return pandoc.Link(pandoc.Code(path), root .. path)
+  if base == nil then return pandoc.Code(path) end
+  return pandoc.Link(pandoc.Code(path), base .. path)
 end
 
 local function note(value)
@@ -40,6 +52,7 @@ end
 
 function Pandoc(doc)
   w = language(doc.meta)
+  base = repository(doc.meta)
   doc.blocks = doc.blocks:walk({
     Figure = function(figure)
       local value

@@ -38,13 +38,14 @@ def script_path(defined):
 
 def made_by(path):
     """'rule|script|input,input,…' of the rule that writes ``path`` (its data inputs, not
-    its code), for the HTML paper's link from a figure or table to where it came from."""
+    its code or fonts), for the HTML paper's line under a figure or table that says where
+    it came from."""
     for defined in workflow.rules:
         if path in [str(output) for output in defined.output]:
             inputs = [
                 str(item)
                 for item in defined.input
-                if isinstance(item, str) and not str(item).endswith(".py")
+                if isinstance(item, str) and not str(item).endswith((".py", ".otf", ".ttf"))
             ]
             return "|".join([defined.name, script_path(defined), ",".join(inputs)])
     raise ValueError(f"no rule writes {path}")

@@ -86,6 +86,8 @@ rule render_paper:
         figure_prefix="results/figures/{lang}",
         # Where each figure and table came from, shown in the HTML.
         provenance=lambda wildcards: made_by_map(wildcards.lang),
+        # where the repository is published: the HTML links the rule's files there
+        repository_url=PAPER.manuscript.get("repository_url", ""),
         pandoc=PANDOC,
         defaults=PANDOC_DEFAULTS,
         # A copy of each good document, for readers while a later build fails. It is

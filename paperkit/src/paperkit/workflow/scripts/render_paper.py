@@ -60,7 +60,14 @@ def main() -> None:
         Path(out.resolved),
         defaults=snakemake.params.defaults,
         bibliography=list(snakemake.input.bibliography),
-        html_metadata={f"provenance-{key}": value for key, value in labels["provenance"].items()},
+        html_metadata={
+            **{f"provenance-{key}": value for key, value in labels["provenance"].items()},
+            **(
+                {"provenance-base": snakemake.params.repository_url}
+                if snakemake.params.repository_url
+                else {}
+            ),
+        },
         outputs={
             "html": Path(out.html),
             "docx": Path(out.docx),
