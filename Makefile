@@ -9,7 +9,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env dev test lint bench verify manifest report changes numbers lock clean
+.PHONY: paper env dev test lint bench verify manifest report changes numbers lock clean \
+	diff journal bundle
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -62,6 +63,25 @@ report: paper
 BASE ?= HEAD~1
 changes: env
 	$(BIN)/python reproducibility/report_changes.py --base $(BASE)
+
+# The paper since BASE with tracked changes, in every language: DOCX with Word revisions
+# (w:ins/w:del), HTML and PDF with visible marks and a one-screen summary, under
+# manuscript/build/diff/<commit>/ (BASE is built in a clean clone, as verify does).
+diff: env
+	@commit=$$(git rev-parse --verify --short=12 '$(BASE)^{commit}') && \
+	$(BIN)/snakemake --cores $(CORES) manuscript/build/diff/$$commit/summary.md && \
+	cat manuscript/build/diff/$$commit/summary.md
+
+# The journal's DOCX (A4, double spacing, line and page numbers, SEQ/REF fields) and every
+# figure as a numbered PDF and 600 dpi PNG: manuscript/build/<lang>/paper-journal.docx and
+# manuscript/build/<lang>/figures/.
+journal: env
+	$(BIN)/snakemake --cores $(CORES) journal
+
+# The reviewer bundle of HEAD (built in a clean clone, with the diff against BASE):
+# manuscript/build/bundle-<commit>.tar.gz. WHEELS=1 adds the locked wheels (offline install).
+bundle: dev
+	$(BIN)/python -m paperkit.bundle --base '$(BASE)' $(if $(WHEELS),--wheels)
 
 # Every placeholder the text can use, with its value in each language and the rule
 # that makes it.

@@ -36,6 +36,7 @@ include: "workflow/rules/multiverse.smk"
 include: PAPER.rules("drawing.smk")
 include: PAPER.rules("checks.smk")
 include: PAPER.rules("manuscript.smk")
+include: PAPER.rules("deliverables.smk")
 include: PAPER.rules("provenance.smk")
 
 

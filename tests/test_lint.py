@@ -87,7 +87,12 @@ def test_every_imported_third_party_package_is_declared():
         for line in (ROOT / "requirements" / f"{name}.in").read_text().splitlines()
         if "==" in line
     }
-    aliases = {"yaml": "pyyaml", "pypandoc": "pypandoc_binary", "sklearn": "scikit_learn"}
+    aliases = {
+        "yaml": "pyyaml",
+        "pypandoc": "pypandoc_binary",
+        "sklearn": "scikit_learn",
+        "PIL": "pillow",
+    }
     first_party = {"paperkit", "asylum_regime", "tests"}
     tooling = {"pip"}  # the installer itself: a test reads its requirements parser
     imported = set()

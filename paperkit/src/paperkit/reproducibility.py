@@ -83,6 +83,28 @@ def configured_mirror(root: Path) -> Path | None:
     return (root / mirror).resolve() if not mirror.is_absolute() else mirror
 
 
+def locked_python(root: Path, clone: Path, scratch: Path, lock: str) -> str:
+    """The interpreter that builds ``clone``: this one when the clone's ``lock`` is
+    byte-identical to ``root``'s (the environment was installed from it), else that of a
+    new virtual environment in ``scratch`` with exactly the clone's locked packages
+    (pip, ``--require-hashes``; downloads what pip's cache lacks)."""
+    if (root / lock).read_bytes() == (clone / lock).read_bytes():
+        return sys.executable
+    venv = scratch / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = str(venv / "bin" / "python")
+    install = [python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+    run = subprocess.run(
+        [*install, "--require-hashes", "--no-deps", "-r", str(clone / lock)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if run.returncode:
+        raise RuntimeError(f"installing the lock of {clone} failed:\n{run.stderr[-4000:]}")
+    return python
+
+
 def clone_and_build(
     root: Path,
     scratch: Path,
@@ -91,6 +113,7 @@ def clone_and_build(
     snakemake_args: list[str] | None = None,
     cores: int = 2,
     env: dict[str, str] | None = None,
+    lock: str | None = None,
 ) -> Path:
     """Clone ``root`` (at ``ref``, else HEAD) into ``scratch``/paper and build ``targets``.
 
@@ -114,9 +137,10 @@ def clone_and_build(
         [str(clone / "paperkit" / "src"), str(clone / "src")]
     )
     environment |= env or {}
+    python = locked_python(root, clone, scratch, lock) if lock else sys.executable
     run = subprocess.run(
         [
-            sys.executable,
+            python,
             "-m",
             "snakemake",
             *targets,

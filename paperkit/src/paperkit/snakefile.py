@@ -119,3 +119,24 @@ def code_of(
         resolved = Path(file).resolve()
         shown.append(str(resolved.relative_to(root)) if resolved.is_relative_to(root) else file)
     return sorted(shown)
+
+
+def pandoc_defaults_inputs(defaults: dict[str, list[str]]) -> list[str]:
+    """The Pandoc defaults files of every writer (``writer → [paths]``) and the files they
+    name (filters, style sheets, headers, reference document), as a rule's inputs:
+    editing any of them reruns the rule."""
+    import yaml
+
+    files = {path for paths in defaults.values() for path in paths}
+    for path in list(files):
+        with open(path, encoding="utf-8") as handle:
+            entries = yaml.safe_load(handle) or {}
+        for key in ("filters", "css", "include-in-header"):
+            value = entries.get(key, [])
+            for item in [value] if isinstance(value, (str, dict)) else value:
+                item = item["path"] if isinstance(item, dict) else item
+                if item != "citeproc":  # Pandoc's own, not a file
+                    files.add(item)
+        if "reference-doc" in entries:
+            files.add(entries["reference-doc"])
+    return sorted(files)
