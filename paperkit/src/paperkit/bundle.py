@@ -478,7 +478,10 @@ def write_archive(target: Path, entries: dict[str, tuple[bytes | Path, int]], ep
 
 
 def wheelhouse(tree: Path, folder: Path) -> None:
-    """The wheels of the runtime lock, hash-checked (pip download; needs PyPI or a cache)."""
+    """The wheels of the runtime lock, hash-checked (pip download; needs PyPI or a cache).
+    A package published only as a source distribution comes as the wheel the repository
+    keeps for it (``requirements/wheels``, its hash in the lock)."""
+    local = tree / "requirements" / "wheels"
     subprocess.run(
         [
             sys.executable,
@@ -491,6 +494,7 @@ def wheelhouse(tree: Path, folder: Path) -> None:
             "--no-deps",
             "--only-binary=:all:",
             "--python-version=3.11",
+            *(["--find-links", str(local)] if local.is_dir() else []),
             "-r",
             str(tree / "requirements" / "runtime.txt"),
             "-d",
