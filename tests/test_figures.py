@@ -260,3 +260,19 @@ def test_importing_the_figures_does_not_import_matplotlib():
     code = "import sys, asylum_regime.figures; print('matplotlib' in sys.modules)"
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+def test_matplotlib_ids_are_renamed_in_document_order():
+    from paperkit.figures import stable_ids
+
+    def svg(clip: str) -> str:
+        return (
+            f'<defs><clipPath id="{clip}"><rect/></clipPath><path id="m0123456789"/></defs>'
+            f'<g clip-path="url(#{clip})"><use xlink:href="#m0123456789"/></g>'
+        )
+
+    # the same drawing whose clip path hashed differently gives the same bytes
+    assert stable_ids(svg("pdad2647339"), "f") == stable_ids(svg("p93bfa819d0"), "f")
+    out = stable_ids(svg("pdad2647339"), "f")
+    assert 'id="f-1"' in out and "url(#f-1)" in out and 'href="#f-2"' in out
+    assert "pdad2647339" not in out and "m0123456789" not in out

@@ -3,6 +3,7 @@ fonts they are drawn in (vendored, so that no system install is needed)."""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -28,6 +29,22 @@ def register_fonts(folder: Path = FONTS) -> tuple[str, ...]:
     )
 
 
+# matplotlib's ids: a letter and ten hex digits of a hash of the element's content
+MATPLOTLIB_ID = re.compile(r'id="([a-z][0-9a-f]{10})"')
+
+
+def stable_ids(svg: str, name: str) -> str:
+    """``svg`` with matplotlib's element ids renamed ``<name>-<n>`` in document order.
+    Its ids hash the full-precision repr of transforms, so a difference in the last bits
+    of an axis limit (invisible in the rounded coordinates) changed a clip path's id
+    and with it the bytes of the SVG, the HTML that embeds it and the PDF."""
+    names = {old: f"{name}-{n}" for n, old in enumerate(MATPLOTLIB_ID.findall(svg), 1)}
+    if not names:
+        return svg
+    pattern = re.compile(r'(id="|#)(' + "|".join(map(re.escape, names)) + r")\b")
+    return pattern.sub(lambda match: match.group(1) + names[match.group(2)], svg)
+
+
 def save_figure(fig, svg: str | Path, png: str | Path, style: dict, png_dpi: int) -> None:
     """Write ``fig`` to SVG (HTML, PDF) and PNG (DOCX) without timestamps or version strings.
 
@@ -44,6 +61,10 @@ def save_figure(fig, svg: str | Path, png: str | Path, style: dict, png_dpi: int
     with plt.rc_context(style):
         with atomic_path(svg) as temp:
             fig.savefig(temp, format="svg", metadata={"Date": None})
+            Path(temp).write_text(
+                stable_ids(Path(temp).read_text(encoding="utf-8"), Path(svg).stem),
+                encoding="utf-8",
+            )
         with atomic_path(png) as temp:
             fig.savefig(temp, format="png", dpi=png_dpi, metadata={"Software": None})
     plt.close(fig)
