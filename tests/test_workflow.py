@@ -31,7 +31,7 @@ def test_pdfs_carry_localised_numbers_and_labels(built):
     assert "3,737,369" in en and "3.737.369" in tr
     assert "17.6%" in en and "%17,6’sına" in tr
     assert "Figure 1" in en and "Şekil 1" in tr
-    assert "Section 2" in en and "Bölüm 2’de" in tr
+    assert "Section 2.3" in en and "Bölüm 2.3’te" in tr
     assert "Krasner 1982" in en and "Krasner 1982" in tr
     assert "References" in en and "Kaynakça" in tr
 
