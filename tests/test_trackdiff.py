@@ -514,10 +514,14 @@ def first_paragraph_end(text: str) -> int:
 
 
 def removable_word(text: str) -> str:
-    """A plain word inside the first paragraph that occurs once in ``text``."""
+    """A plain word inside the first paragraph that occurs once in ``text``, outside a
+    quotation (a quotation is one element of the AST: a word removed inside it marks the
+    whole quotation deleted and inserted)."""
     heading = re.search(r"^#", text, re.MULTILINE).start()
     start = text.index("\n\n", heading) + 2
-    for word in text[start : first_paragraph_end(text)].split(" ")[3:]:
+    paragraph = text[start : first_paragraph_end(text)]
+    unquoted = " ".join(paragraph.split('"')[0::2])
+    for word in unquoted.split(" ")[3:]:
         if word.isalpha() and len(word) > 3 and text.count(f" {word} ") == 1:
             return word
     raise AssertionError("no word to remove in the first paragraph")
