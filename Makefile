@@ -21,19 +21,52 @@ dev: $(VENV)/.dev-installed
 # Hash-checked install of exactly the locked runtime set, then the two packages of
 # this repository (paperkit, the machinery; asylum_regime, the paper's science),
 # editable and without dependencies: everything they need is in the lock.
-$(VENV)/.installed: requirements/runtime.txt paperkit/pyproject.toml pyproject.toml
+#
+# The installer is uv (hash-pinned in requirements/uv.txt, bootstrapped by pip into a
+# throwaway folder, removed afterwards): it downloads in parallel and byte-compiles on every
+# core. When uv cannot be had, pip installs the same lock, and the byte-compiling is
+# done afterwards on every core (compileall) instead of one file at a time. Either way
+# every file is checked against its hash in the lock. connection-pool is published as
+# a source distribution only: requirements/wheels/ holds the wheel built from it
+# (its hash in the lock beside the source's), so that nothing is built at install time.
+WHEELS := requirements/wheels
+PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
+
+# $(call install,LOCKS): the locked sets into $(VENV), then the two packages (editable).
+define install
+	set -e; uv=$$(mktemp -d); trap 'rm -rf "$$uv"' EXIT; \
+	if $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
+		--no-deps --target "$$uv" -r requirements/uv.txt >/dev/null 2>&1 \
+		&& "$$uv/bin/uv" --version >/dev/null 2>&1; then \
+		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
+			--python $(BIN)/python --require-hashes --no-deps --no-build --compile-bytecode \
+			--find-links $(WHEELS) $(foreach lock,$(1),-r $(lock)); \
+		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
+			--python $(BIN)/python --no-deps --no-build-isolation --offline \
+			-e ./paperkit -e .; \
+	else \
+		echo "uv could not be installed: installing with pip" >&2; \
+		$(PIP) install --require-hashes --no-deps --only-binary=:all: --no-compile \
+			--find-links $(WHEELS) \
+			$(foreach lock,$(1),-r $(lock)); \
+		$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null; \
+		$(PIP) install --no-deps --no-build-isolation --no-index -e ./paperkit -e .; \
+	fi
+endef
+# uv's download cache (its own, unless UV_CACHE_DIR says otherwise).
+UV_CACHE ?= $(HOME)/.cache/uv
+
+$(VENV)/.installed: requirements/runtime.txt requirements/uv.txt paperkit/pyproject.toml \
+		pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--require-hashes --no-deps -r requirements/runtime.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--no-deps --no-build-isolation --no-index -e ./paperkit -e .
+	@$(call install,requirements/runtime.txt)
+	rm -f $(VENV)/.dev-installed
 	touch $@
 
 # Tests and linters on top (requirements/dev.txt).
 $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check \
-		--require-hashes --no-deps -r requirements/dev.txt
+	@$(call install,requirements/runtime.txt requirements/dev.txt)
 	touch $@
 
 test: dev
@@ -95,7 +128,9 @@ lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
 	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
-		runtime.in -o runtime.txt
+		--find-links wheels --emit-find-links runtime.in -o runtime.txt
+	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
+		uv.in -o uv.txt
 	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
 		dev.in -o dev.txt
 	rm -rf .lock-venv
