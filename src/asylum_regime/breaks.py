@@ -562,18 +562,31 @@ class BreakTest:
         }
 
 
-def _wald_path(y, X_base, candidates, fit, shift, time, start):
-    """Wald statistic of the shift terms at each candidate (NaN where the fit fails)."""
+def _candidate_designs(X_base, candidates, shift, time) -> list[np.ndarray | None]:
+    """The design of each candidate break (None where it is rank-deficient). They depend on
+    the dates alone, so the observed series and every bootstrap series share them."""
+    n = X_base.shape[0]
+    designs: list[np.ndarray | None] = []
+    for k in candidates:
+        X = np.column_stack([X_base, shift_columns(n, int(k), shift, time)])
+        designs.append(X if np.linalg.matrix_rank(X) == X.shape[1] else None)
+    return designs
+
+
+def _wald_path(y, X_base, candidates, fit, shift, time, start, designs=None):
+    """Wald statistic of the shift terms at each candidate (NaN where the fit fails).
+
+    ``designs``: the candidates' designs (``_candidate_designs``), made here if not given."""
     takes_start = _accepts_start(fit)
-    n = len(y)
     k_base = X_base.shape[1]
+    if designs is None:
+        designs = _candidate_designs(X_base, candidates, shift, time)
     wald = np.full(len(candidates), np.nan)
     failed = []
     previous = None
     for i, k in enumerate(candidates):
-        Z = shift_columns(n, int(k), shift, time)
-        X = np.column_stack([X_base, Z])
-        if np.linalg.matrix_rank(X) < X.shape[1]:
+        X = designs[i]
+        if X is None:
             failed.append(int(k))
             previous = None
             continue
@@ -581,7 +594,7 @@ def _wald_path(y, X_base, candidates, fit, shift, time, start):
         s = (
             previous
             if previous is not None
-            else (None if start is None else np.r_[start, np.zeros(Z.shape[1])])
+            else (None if start is None else np.r_[start, np.zeros(X.shape[1] - k_base)])
         )
         try:
             with warnings.catch_warnings():
@@ -670,7 +683,8 @@ def sup_wald_break(
             )
     fit = fit or make_fitter("poisson", "hac", 12)
     null = _call_fit(fit, y, X_base, None)
-    wald, failed = _wald_path(y, X_base, cand, fit, shift, time, null.params)
+    designs = _candidate_designs(X_base, cand, shift, time)
+    wald, failed = _wald_path(y, X_base, cand, fit, shift, time, null.params, designs)
     if np.all(np.isnan(wald)):
         raise RuntimeError("no candidate break could be fitted")
     i = int(np.nanargmax(wald))
@@ -706,7 +720,9 @@ def sup_wald_break(
         for b in range(n_boot):
             y_star = np.asarray(draw(rng, null), dtype=float)
             null_star = _call_fit(fit, y_star, X_base, null.params)
-            w_star, _ = _wald_path(y_star, X_base, cand, fit, shift, time, null_star.params)
+            w_star, _ = _wald_path(
+                y_star, X_base, cand, fit, shift, time, null_star.params, designs
+            )
             if np.all(np.isnan(w_star)):
                 continue
             j = int(np.nanargmax(w_star))

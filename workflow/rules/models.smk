@@ -63,6 +63,10 @@ rule its_break_test:
         "logs/results/its_break_test.log",
     benchmark:
         "benchmarks/out/its_break_test.tsv"
+    # The longest job (about a quarter of the cold build's CPU time, the bootstrap) and
+    # on the critical path: started as soon as its data are, the other jobs fill the
+    # other core beside it.
+    priority: 20
     conda:
         "../../environment.yml"
     threads: 1
