@@ -35,7 +35,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import patsy
-import statsmodels.api as sm
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
 from asylum_regime.specifications import Specification
@@ -182,6 +181,8 @@ def design_matrices(design: pd.DataFrame, formula: str) -> tuple[pd.Series, pd.D
 
 
 def its_poisson(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start=None):
+    import statsmodels.api as sm  # here: the break test and the figures need no statsmodels
+
     return sm.GLM(y, exog, family=sm.families.Poisson()).fit(start_params=start, **_hac(hac_lags))
 
 
@@ -194,6 +195,8 @@ def its_negative_binomial(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start
     digit between CPUs. With ``start`` (an optimum found before, e.g. for another
     HAC lag), only the Newton steps run.
     """
+    import statsmodels.api as sm
+
     model = sm.NegativeBinomial(y, exog, loglike_method="nb2")
     if start is None:
         start = _nb_start(model, y, exog, hac_lags)
@@ -221,6 +224,8 @@ def _nb_start(model, y: pd.Series, exog: pd.DataFrame, hac_lags: int) -> np.ndar
 
 
 def its_log_ols(y: pd.Series, exog: pd.DataFrame, hac_lags: int, start=None):
+    import statsmodels.api as sm
+
     return sm.OLS(np.log1p(y), exog).fit(**_hac(hac_lags))
 
 

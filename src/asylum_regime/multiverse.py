@@ -10,10 +10,13 @@ interval excludes 1, and the main specification's value.
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from asylum_regime.specifications import Specification, batches, expand, main_specification
 from paperkit.numbers import number_entry
+
+if TYPE_CHECKING:  # only in annotations: the workflow reads the batches without pandas
+    import pandas as pd
 
 FAMILIES = ("its", "did", "indices")
 # Dimensions that change no fit, only its errors or estimator, kept in one batch so

@@ -12,7 +12,9 @@ each rule depends on.
 from __future__ import annotations
 
 import ast
+import hashlib
 import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -64,16 +66,34 @@ def prepare_environment(workflow) -> None:
 
 
 @cache
-def _module_file(name: str) -> str | None:
+def _package_dirs(package: str) -> tuple[str, ...]:
+    """Where a top-level package's modules lie (importing no more than its ``__init__``)."""
     try:
-        spec = importlib.util.find_spec(name)
+        spec = importlib.util.find_spec(package)
     except (ImportError, ValueError):
-        return None
-    return spec.origin if spec and spec.origin and spec.origin.endswith(".py") else None
+        return ()
+    return tuple(spec.submodule_search_locations or ()) if spec else ()
 
 
-def _imports(path: str, packages: tuple[str, ...]) -> set[str]:
-    tree = ast.parse(Path(path).read_text(encoding="utf-8"), filename=path)
+@cache
+def _module_file(name: str) -> str | None:
+    """The file of a module of one of the paper's packages, found on the file system: a
+    dotted name such as ``asylum_regime.its.break_test`` (a function) is not imported to
+    be looked up (``importlib.util.find_spec`` would run ``asylum_regime.its``, and with
+    it scipy and statsmodels, while Snakemake parses the workflow)."""
+    top, *rest = name.split(".")
+    for folder in _package_dirs(top):
+        path = Path(folder, *rest)
+        for file in (path / "__init__.py", path.with_suffix(".py")) if rest else ():
+            if file.is_file():
+                return str(file)
+        if not rest and (path / "__init__.py").is_file():
+            return str(path / "__init__.py")
+    return None
+
+
+def _parse_imports(text: str, path: str, packages: tuple[str, ...]) -> list[str]:
+    tree = ast.parse(text, filename=path)
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -81,7 +101,58 @@ def _imports(path: str, packages: tuple[str, ...]) -> set[str]:
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module)
             names.update(f"{node.module}.{alias.name}" for alias in node.names)
-    return {name for name in names if name.split(".")[0] in packages}
+    return sorted(name for name in names if name.split(".")[0] in packages)
+
+
+class _ImportCache:
+    """What each module file imports from the paper's packages, by the SHA-256 of its text,
+    kept between runs in ``.snakemake/paperkit/imports.json``: parsing every module again
+    was a third of a no-change run. A file whose text changed is parsed again."""
+
+    def __init__(self) -> None:
+        self.path: Path | None = None
+        self.entries: dict[str, list[str]] = {}
+        self.dirty = False
+
+    def use(self, root: Path) -> None:
+        path = root / ".snakemake" / "paperkit" / "imports.json"
+        if path == self.path:
+            return
+        self.path, self.dirty = path, False
+        try:
+            self.entries = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            self.entries = {}
+
+    def imports(self, path: str, packages: tuple[str, ...]) -> frozenset[str]:
+        data = Path(path).read_bytes()
+        key = f"{hashlib.sha256(data).hexdigest()} {' '.join(packages)}"
+        names = self.entries.get(key)
+        if names is None:
+            names = _parse_imports(data.decode("utf-8"), path, packages)
+            self.entries[key] = names
+            self.dirty = True
+        return frozenset(names)
+
+    def save(self) -> None:
+        if not (self.dirty and self.path):
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            temp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            temp.write_text(json.dumps(self.entries, sort_keys=True), encoding="utf-8")
+            temp.replace(self.path)  # atomic: a concurrent run reads the old or the new file
+            self.dirty = False
+        except OSError:
+            pass  # a read-only tree: parsed again next time
+
+
+_CACHE = _ImportCache()
+
+
+@cache
+def _imports(path: str, packages: tuple[str, ...]) -> frozenset[str]:
+    return _CACHE.imports(path, packages)
 
 
 @cache
@@ -108,12 +179,14 @@ def code_of(
     """The module files that the scripts ``paths`` and the ``modules`` (dotted names)
     import from ``packages``, transitively, relative to ``root`` where they lie under it."""
     root = Path(root).resolve()
+    _CACHE.use(root)
     files: set[str] = set()
     for path in paths:
         files |= _closure(str(Path(path).resolve()), packages)
     for module in modules:
         if file := _module_file(module):
             files |= {file} | _closure(file, packages)
+    _CACHE.save()
     shown = []
     for file in sorted(files):
         resolved = Path(file).resolve()
