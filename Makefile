@@ -9,7 +9,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env dev test lint bench verify manifest report changes numbers lock clean \
+.PHONY: paper env dev test test-fast lint bench verify manifest report changes numbers lock clean \
 	diff journal bundle
 
 paper: env
@@ -69,8 +69,16 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
 	@$(call install,requirements/runtime.txt requirements/dev.txt)
 	touch $@
 
+# Every test, on every core (pytest-xdist; the end-to-end tests share one built copy of
+# the paper, tests/conftest.py). test-fast: everything but the full builds (tests marked
+# e2e, or using a built copy), for the edit-test loop.
+TEST_WORKERS ?= auto
 test: dev
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
+
+test-fast: dev
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e"
+
 
 lint: dev
 	$(BIN)/ruff check .

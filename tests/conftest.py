@@ -195,3 +195,14 @@ def scratch(built, tmp_path) -> Path:
     target = tmp_path / "paper"
     shutil.copytree(built, target, symlinks=True)
     return target
+
+
+# Fixtures that build the whole paper: a test that uses one is end-to-end, marked or not,
+# so that the fast tier (`make test-fast`, `-m "not e2e"`) never waits for a build.
+BUILDING_FIXTURES = {"built", "scratch"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.e2e)
