@@ -79,14 +79,17 @@ test: dev
 test-fast: dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e"
 
-
 lint: dev
 	$(BIN)/ruff check .
 	$(BIN)/snakefmt --check Snakefile workflow paperkit/src/paperkit/workflow
 	$(BIN)/snakemake --lint
 
+# Ratios, each the median of BENCH_RUNS alternating runs: against BENCH_BASE (default the
+# previous commit), snakemake --version, pandoc + XeLaTeX (if installed); render scaling.
+BENCH_BASE ?= HEAD~1
+BENCH_RUNS ?= 3
 bench: env
-	$(BIN)/python benchmarks/benchmark.py
+	$(BIN)/python benchmarks/benchmark.py --baseline '$(BENCH_BASE)' --runs $(BENCH_RUNS)
 
 # Rebuild a clean clone in a scratch folder and compare every output's bytes with
 # reproducibility/manifest.sha256 (`make manifest` records it from a clean build).

@@ -1,13 +1,20 @@
-"""Benchmark the paper build: cold build, no-change rebuild, text-only edit, peak memory,
-the specification multiverse, and how the difference-in-differences scales.
+"""Benchmark the paper build: ratios measured in one run, each the median of alternating runs.
 
-Run with `make bench` (or `.venv/bin/python benchmarks/benchmark.py`). It copies
-the repository into a temporary folder, builds it there with the sources taken
-from the mirror ($PAPER_DATA_MIRROR, else ../shared/data) and prints the wall
-times and the peak resident memory of the whole process tree (sampled every
-20 ms). Machines are shared and noisy, so speed is best read as a ratio measured
-in one run: ``--baseline REF`` builds that commit (``git archive``) the same way,
-interleaved with this tree, and prints this tree's time over the baseline's.
+Run with `make bench` (or `.venv/bin/python benchmarks/benchmark.py --baseline HEAD~1`).
+It copies the repository into a temporary folder and builds it there with the
+sources taken from the mirror ($PAPER_DATA_MIRROR, else ../shared/data). Machines
+are shared and noisy, so every figure is a ratio of two things timed in turn
+(A B A B ...), the median of ``--runs`` runs (of the pairs' ratios):
+
+- against ``--baseline REF`` (``make bench``: the previous commit), built from
+  ``git archive`` the same way: the cold build, the text-only edit (both languages,
+  until the six documents are written) and peak memory; REF gets its own environment
+  (its ``make env``) when its lock differs from this tree's;
+- the no-change run against ``snakemake --version`` (Snakemake's own start-up);
+- our PDF route (citeproc pass, Typst writer, Typst) against pandoc + XeLaTeX on the
+  same resolved text, both languages, if ``xelatex`` is installed (else: absent);
+- how the render path scales with the length of the text: every section repeated
+  1, 4 and 8 times, each stage timed (``benchmarks/scaling.py``).
 
 Also reported: per multiverse family, its specifications, the wall and CPU
 seconds and peak memory of its batch jobs (Snakemake's ``benchmark:`` records)
@@ -23,6 +30,7 @@ import argparse
 import json
 import os
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -33,6 +41,7 @@ from pathlib import Path
 import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "benchmarks"))  # scaling.py beside this file
 
 
 def copy_project(target: Path) -> None:
@@ -49,14 +58,16 @@ def copy_project(target: Path) -> None:
             shutil.copy2(ROOT / name, target / name)
 
 
-def timed_build(workdir: Path, env: dict, cores: int) -> tuple[float, int]:
+def timed_build(
+    workdir: Path, env: dict, cores: int, python: str = sys.executable
+) -> tuple[float, int]:
     """Run snakemake once; return (seconds, peak RSS of the process tree in bytes)."""
     # The copy builds with its own code, not with the tree the packages were installed
     # from (editable installs).
     own_code = os.pathsep.join([str(workdir / "paperkit" / "src"), str(workdir / "src")])
     start = time.perf_counter()
     process = psutil.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", str(cores)],
+        [python, "-m", "snakemake", "--cores", str(cores)],
         cwd=workdir,
         env={**env, "PYTHONPATH": own_code},
         stdout=subprocess.DEVNULL,
@@ -95,12 +106,12 @@ def copy_commit(ref: str, target: Path) -> None:
     subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
 
 
-def edit_text(workdir: Path) -> None:
-    """A text-only edit in both languages."""
+def edit_text(workdir: Path, count: int = 1) -> None:
+    """A text-only edit in both languages (the ``count``-th: each edit differs)."""
     for lang in ("en", "tr"):
         source = workdir / "manuscript" / lang / "10-introduction.md"
         source.write_text(
-            source.read_text(encoding="utf-8") + "\nBenchmark edit.\n", encoding="utf-8"
+            source.read_text(encoding="utf-8") + f"\nBenchmark edit {count}.\n", encoding="utf-8"
         )
 
 
@@ -179,49 +190,277 @@ def did_scaling(workdir: Path, copies=(1, 2, 4, 8, 16)) -> list[dict]:
     return rows
 
 
-def build_figures(workdir: Path, env: dict, cores: int) -> dict:
-    cold, cold_peak = timed_build(workdir, env, cores)
-    unchanged, _ = timed_build(workdir, env, cores)
-    edit_text(workdir)
-    edit, edit_peak = timed_build(workdir, env, cores)
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def paired_ratio(a: list[float], b: list[float]) -> float:
+    """The median of the ratios of runs taken in turn (a[i] / b[i])."""
+    return round(median([x / y for x, y in zip(a, b, strict=True)]), 3)
+
+
+def timed_command(command: list[str], cwd: Path, env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, env=env, check=True, capture_output=True)
+    return time.perf_counter() - start
+
+
+class Tree:
+    """One tree to build (this one, or the baseline's), with the Python that builds it."""
+
+    def __init__(self, name: str, make_copy, python: str, folder: Path):
+        self.name, self.make_copy, self.python, self.folder = name, make_copy, python, folder
+        self.count = 0
+        self.current: Path | None = None
+
+    def fresh(self) -> Path:
+        self.count += 1
+        target = self.folder / f"{self.name.replace('/', '_')}-{self.count}"
+        target.mkdir(parents=True)
+        self.make_copy(target)
+        self.current = target
+        return target
+
+
+def baseline_python(ref: str, folder: Path, env: dict) -> str:
+    """The Python that builds ``ref``: this one when ``ref`` locks the same environment,
+    else that of a venv made by ``ref``'s own ``make env``."""
+    same = True
+    for lock in ("requirements/runtime.txt", "requirements/lock.txt"):
+        theirs = subprocess.run(
+            ["git", "show", f"{ref}:{lock}"], cwd=ROOT, capture_output=True, check=False
+        )
+        ours = (ROOT / lock).read_bytes() if (ROOT / lock).is_file() else None
+        if (theirs.stdout if theirs.returncode == 0 else None) != ours:
+            same = False
+    if same:
+        return sys.executable
+    print(f"{ref} locks another environment: making it (its make env)", file=sys.stderr)
+    folder.mkdir(parents=True)
+    copy_commit(ref, folder)
+    subprocess.run(["make", "env"], cwd=folder, env=env, check=True, capture_output=True)
+    return str(folder / ".venv" / "bin" / "python")
+
+
+def compare_builds(trees: list[Tree], env: dict, cores: int, runs: int) -> dict:
+    """Cold build, no-change run and text edit of each tree, the trees in turn, ``runs``
+    times; the no-change runs alternate with ``snakemake --version`` too."""
+    times: dict[str, dict[str, list[float]]] = {
+        t.name: {"cold_build_s": [], "no_change_s": [], "text_edit_s": [], "version_s": []}
+        for t in trees
+    }
+    peaks: dict[str, list[int]] = {t.name: [] for t in trees}
+    for _ in range(runs):
+        for tree in trees:
+            seconds, peak = timed_build(tree.fresh(), env, cores, tree.python)
+            times[tree.name]["cold_build_s"].append(seconds)
+            peaks[tree.name].append(peak)
+    for index in range(runs):
+        for tree in trees:
+            seconds, _ = timed_build(tree.current, env, cores, tree.python)
+            times[tree.name]["no_change_s"].append(seconds)
+            version = [tree.python, "-m", "snakemake", "--version"]
+            times[tree.name]["version_s"].append(timed_command(version, tree.current, env))
+        for tree in trees:
+            edit_text(tree.current, index + 1)
+            seconds, peak = timed_build(tree.current, env, cores, tree.python)
+            times[tree.name]["text_edit_s"].append(seconds)
+            peaks[tree.name].append(peak)
+    out = {}
+    for tree in trees:
+        entry = {key: round(median(values), 2) for key, values in times[tree.name].items()}
+        entry["peak_memory_mib"] = round(max(peaks[tree.name]) / 2**20)
+        entry["no_change_over_version"] = paired_ratio(
+            times[tree.name]["no_change_s"], times[tree.name]["version_s"]
+        )
+        out[tree.name] = entry
+    for base in trees[1:]:
+        mine, theirs = times[trees[0].name], times[base.name]
+        ratios = {
+            key: paired_ratio(mine[key], theirs[key])
+            for key in ("cold_build_s", "no_change_s", "text_edit_s")
+        }
+        ratios["peak_memory_mib"] = round(
+            out[trees[0].name]["peak_memory_mib"] / out[base.name]["peak_memory_mib"], 2
+        )
+        out.setdefault("ratio_to", {})[base.name] = ratios
+    return out
+
+
+def pdf_routes(workdir: Path, runs: int) -> dict:
+    """Both PDFs from the resolved texts (``paper.json``): our route (citeproc pass, Typst
+    writer, Typst) against pandoc + XeLaTeX on the same citeproc output, in turn."""
+    xelatex = shutil.which("xelatex")
+    if xelatex is None:
+        return {"xelatex": "absent (Debian's texlive-xetex is not installed)"}
+    import pypandoc
+    import typst
+    import yaml
+
+    from paperkit.render import APOSTROPHE_AFTER_DIGIT
+
+    pandoc = pypandoc.get_pandoc_path()
+    config = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
+    manuscript = config["manuscript"]
+    defaults = Path(manuscript["defaults"])
+    bibliography = [f"--bibliography={path}" for path in manuscript["bibliography"]]
+    languages = list(config["languages"])
+    png_filter = Path(manuscript["folder"]) / "filters" / "png-images.lua"
+
+    def cite(lang: str, scratch: Path) -> Path:
+        cited = scratch / f"{lang}.json"
+        subprocess.run(
+            [
+                pandoc,
+                f"{manuscript['folder']}/build/{lang}/paper.json",
+                f"--defaults={defaults / 'citeproc.yaml'}",
+                *bibliography,
+                f"--output={cited}",
+            ],
+            cwd=workdir,
+            check=True,
+            capture_output=True,
+        )
+        return cited
+
+    def ours(scratch: Path) -> None:
+        for lang in languages:
+            typ = scratch / f"{lang}.typ"
+            subprocess.run(
+                [
+                    pandoc,
+                    str(cite(lang, scratch)),
+                    f"--defaults={defaults / 'common.yaml'}",
+                    f"--defaults={defaults / 'typst.yaml'}",
+                    f"--output={typ}",
+                ],
+                cwd=workdir,
+                check=True,
+                capture_output=True,
+            )
+            text = APOSTROPHE_AFTER_DIGIT.sub("’", typ.read_text(encoding="utf-8"))
+            here = Path.cwd()
+            os.chdir(workdir)
+            try:
+                typst.compile(
+                    text.encode("utf-8"), root=".", timestamp=1700000000, ignore_system_fonts=True
+                )
+            finally:
+                os.chdir(here)
+
+    def peer(scratch: Path) -> None:
+        for lang in languages:
+            subprocess.run(
+                [
+                    pandoc,
+                    str(cite(lang, scratch)),
+                    "--from=json",
+                    "--number-sections",
+                    # the figures as PNG, as for the DOCX (LaTeX reads no SVG)
+                    f"--lua-filter={png_filter}",
+                    "--pdf-engine=xelatex",
+                    f"--output={scratch / lang}.pdf",
+                ],
+                cwd=workdir,
+                check=True,
+                capture_output=True,
+            )
+
+    seconds: dict[str, list[float]] = {"typst": [], "xelatex": []}
+    with tempfile.TemporaryDirectory(prefix="pdf-routes-") as temp:
+        for run in range(runs + 1):  # the first pair warms the caches and is not counted
+            for name, route in (("typst", ours), ("xelatex", peer)):
+                start = time.perf_counter()
+                route(Path(temp))
+                if run:
+                    seconds[name].append(time.perf_counter() - start)
     return {
-        "cold_build_s": round(cold, 2),
-        "no_change_s": round(unchanged, 2),
-        "text_edit_s": round(edit, 2),
-        "peak_memory_mib": round(max(cold_peak, edit_peak) / 2**20),
+        "typst_s": round(median(seconds["typst"]), 2),
+        "xelatex_s": round(median(seconds["xelatex"]), 2),
+        "typst_over_xelatex": paired_ratio(seconds["typst"], seconds["xelatex"]),
     }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
-    parser.add_argument("--baseline", help="a commit to compare with in the same run")
+    parser.add_argument("--runs", type=int, default=3, help="alternating runs per figure")
+    parser.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="REF[=PYTHON]",
+        help="a commit to compare with in the same run (repeatable); =PYTHON: the Python "
+        "that builds it (default: this one if REF locks the same environment, else made)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
+    from scaling import render_scaling
+
     mirror = os.environ.get("PAPER_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")
     env = {**os.environ, "PAPER_DATA_MIRROR": mirror, "SOURCE_DATE_EPOCH": "1700000000"}
-    figures: dict = {"cores": args.cores}
+    figures: dict = {"cores": args.cores, "runs": args.runs}
     with tempfile.TemporaryDirectory(prefix="paper-bench-") as temp:
-        workdir = Path(temp) / "this"
-        workdir.mkdir()
-        copy_project(workdir)
-        figures["this"] = build_figures(workdir, env, args.cores)
+        folder = Path(temp)
+        trees = [Tree("this", copy_project, sys.executable, folder)]
+        for index, given in enumerate(args.baseline):
+            ref, _, python = given.partition("=")
+            python = python or baseline_python(ref, folder / f"env-{index}", env)
+            trees.append(Tree(ref, lambda t, ref=ref: copy_commit(ref, t), python, folder))
+        figures["builds"] = compare_builds(trees, env, args.cores, args.runs)
+        workdir = trees[0].current
+        figures["pdf_routes"] = pdf_routes(workdir, args.runs)
+        figures["render_scaling"] = render_scaling(workdir, "en", (1, 4, 8), args.runs)
         figures["multiverse"] = multiverse_figures(workdir)
         figures["did_scaling"] = did_scaling(workdir)
-        if args.baseline:
-            baseline = Path(temp) / "baseline"
-            baseline.mkdir()
-            copy_commit(args.baseline, baseline)
-            figures["baseline"] = {"ref": args.baseline, **build_figures(baseline, env, args.cores)}
-            figures["ratio_to_baseline"] = {
-                key: round(figures["this"][key] / figures["baseline"][key], 2)
-                for key in ("cold_build_s", "no_change_s", "text_edit_s", "peak_memory_mib")
-            }
-    targets = {"cold_build_s": 20, "no_change_s": 1.5, "text_edit_s": 3, "peak_memory_mib": 1024}
-    for key, value in figures["this"].items():
-        limit = targets.get(key)
-        verdict = "" if limit is None else ("  ok" if value <= limit else f"  OVER target {limit}")
-        print(f"{key:>16}: {value}{verdict}")
+    report(figures)
+    if args.json:
+        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+
+
+def report(figures: dict) -> None:
+    from scaling import print_scaling
+
+    builds = figures["builds"]
+    this = builds["this"]
+    print(f"Medians of {figures['runs']} alternating runs on {figures['cores']} cores.")
+    print(f"{'':<46}{'this':>10}{'other':>10}{'ratio':>9}  target")
+    rows = []
+    for ref, ratio in builds.get("ratio_to", {}).items():
+        base = builds[ref]
+        rows += [
+            (f"cold build (s) vs {ref}", this["cold_build_s"], base["cold_build_s"],
+             ratio["cold_build_s"], 0.6),
+            (f"text edit → documents (s) vs {ref}", this["text_edit_s"],
+             base["text_edit_s"], ratio["text_edit_s"], 0.6),
+            (f"no-change run (s) vs {ref}", this["no_change_s"], base["no_change_s"],
+             ratio["no_change_s"], None),
+            (f"peak memory (MiB) vs {ref}", this["peak_memory_mib"],
+             base["peak_memory_mib"], ratio["peak_memory_mib"], None),
+        ]  # fmt: skip
+    rows.append(
+        ("no-change run vs snakemake --version", this["no_change_s"], this["version_s"],
+         this["no_change_over_version"], 1.2)
+    )  # fmt: skip
+    routes = figures["pdf_routes"]
+    if "typst_s" in routes:
+        rows.append(
+            ("PDFs: Typst route vs pandoc+XeLaTeX", routes["typst_s"], routes["xelatex_s"],
+             routes["typst_over_xelatex"], None)
+        )  # fmt: skip
+    scaling = figures["render_scaling"]
+    for k, limit in ((4, 4.4), (8, 9.0)):
+        if k in scaling["ratio_to_1x"]:
+            rows.append(
+                (f"render {k}× text vs 1× (CPU s)", scaling["cpu_s"][k]["total"],
+                 scaling["cpu_s"][1]["total"], scaling["ratio_to_1x"][k]["total"], limit)
+            )  # fmt: skip
+    for label, mine, other, ratio, limit in rows:
+        verdict = "" if limit is None else (f"≤ {limit} ok" if ratio <= limit else f"> {limit}")
+        print(f"{label:<46}{mine:>10}{other:>10}{ratio:>9}  {verdict}")
+    if "typst_s" not in routes:
+        print(f"PDFs vs pandoc+XeLaTeX: {routes['xelatex']}")
+    print_scaling(scaling)
     for family, entry in figures["multiverse"].items():
         print(f"multiverse {family:>8}: " + ", ".join(f"{k} {v}" for k, v in entry.items()))
     for row in figures["did_scaling"]:
@@ -229,11 +468,6 @@ def main() -> None:
             f"DiD k={row['k']:>2}: {row['observations']:>6} observations, "
             f"{row['clusters']:>4} clusters, {row['seconds']} s"
         )
-    if args.baseline:
-        print(f"baseline {args.baseline}: {figures['baseline']}")
-        print(f"ratio this/baseline: {figures['ratio_to_baseline']}")
-    if args.json:
-        args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
