@@ -415,17 +415,36 @@ def interval_findings(tables: dict[str, pd.DataFrame]) -> list[Violation]:
 # --------------------------------------------------------------------------- citations in text
 
 
-def _citation_findings(
-    row: pd.Series, column: str, tr: pd.DataFrame, eu: pd.DataFrame, alignment_source: bool
-) -> list[Violation]:
-    text = _text(row[column])
-    if not text:
-        return []
+def _citation_lookups(tr: pd.DataFrame, eu: pd.DataFrame) -> dict:
+    """The records a citation is checked against, by Gazette number and date and by CELEX
+    (made once for every text checked: iterating the tables per text was most of the
+    facts check's time)."""
     by_number = {int(r["rg_number"]): r for _, r in tr.iterrows() if not _blank(r["rg_number"])}
     by_date: dict[pd.Timestamp, list[pd.Series]] = {}
     for _, record in tr.iterrows():
         if not _blank(record["rg_date"]):
             by_date.setdefault(pd.Timestamp(record["rg_date"]), []).append(record)
+    return {
+        "by_number": by_number,
+        "by_date": by_date,
+        "references": dict(zip(eu["celex"], eu["oj_reference"], strict=True)),
+        "rows_of": dict(zip(eu["celex"], [r for _, r in eu.iterrows()], strict=True)),
+    }
+
+
+def _citation_findings(
+    row: pd.Series,
+    column: str,
+    tr: pd.DataFrame,
+    eu: pd.DataFrame,
+    alignment_source: bool,
+    lookups: dict | None = None,
+) -> list[Violation]:
+    text = _text(row[column])
+    if not text:
+        return []
+    lookups = lookups or _citation_lookups(tr, eu)
+    by_number, by_date = lookups["by_number"], lookups["by_date"]
     found: list[Violation] = []
 
     def pair(number: int, day: pd.Timestamp | None, in_force: pd.Timestamp | None, quoted: str):
@@ -529,8 +548,7 @@ def _citation_findings(
                         "tr_instruments.csv records",
                     )
                 )
-        references = dict(zip(eu["celex"], eu["oj_reference"], strict=True))
-        rows_of = dict(zip(eu["celex"], [r for _, r in eu.iterrows()], strict=True))
+        references, rows_of = lookups["references"], lookups["rows_of"]
         for match in EUR_LEX.finditer(text):
             celex, cited = match.groups()
             if celex not in references:
@@ -561,10 +579,11 @@ def citation_findings(tables: dict[str, pd.DataFrame]) -> list[Violation]:
         ("alignment", ("source",), True),
         ("alignment", ("note",), False),
     ]
+    lookups = _citation_lookups(tr, eu)
     for name, columns, strict in places:
         for _, row in tables[name].iterrows():
             for column in columns:
-                found += _citation_findings(row, column, tr, eu, strict)
+                found += _citation_findings(row, column, tr, eu, strict, lookups)
     return found
 
 
