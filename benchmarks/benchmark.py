@@ -402,7 +402,18 @@ def main() -> None:
     figures: dict = {"cores": args.cores, "runs": args.runs}
     with tempfile.TemporaryDirectory(prefix="paper-bench-") as temp:
         folder = Path(temp)
-        trees = [Tree("this", copy_project, sys.executable, folder)]
+        # This tree as it is now, copied once: edits made while the benchmark runs stay out.
+        snapshot = folder / "snapshot"
+        snapshot.mkdir()
+        copy_project(snapshot)
+        trees = [
+            Tree(
+                "this",
+                lambda t: shutil.copytree(snapshot, t, dirs_exist_ok=True),
+                sys.executable,
+                folder,
+            )
+        ]
         for index, given in enumerate(args.baseline):
             ref, _, python = given.partition("=")
             python = python or baseline_python(ref, folder / f"env-{index}", env)
