@@ -71,13 +71,14 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
 
 # Every test, on every core (pytest-xdist; the end-to-end tests share one built copy of
 # the paper, tests/conftest.py). test-fast: everything but the full builds (tests marked
-# e2e, or using a built copy), for the edit-test loop.
+# e2e, or using a built copy) and the slow studies (marked slow, tests/conftest.py), for
+# the edit-test loop.
 TEST_WORKERS ?= auto
 test: dev
 	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 test-fast: dev
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e"
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not e2e and not slow"
 
 lint: dev
 	$(BIN)/ruff check .

@@ -198,11 +198,51 @@ def scratch(built, tmp_path) -> Path:
 
 
 # Fixtures that build the whole paper: a test that uses one is end-to-end, marked or not,
-# so that the fast tier (`make test-fast`, `-m "not e2e"`) never waits for a build.
+# so that the fast tier (`make test-fast`, `-m "not e2e and not slow"`) never waits for a
+# build.
 BUILDING_FIXTURES = {"built", "scratch"}
+# Simulation studies (coverage, rejection rates, recovery over many fits), exhaustive
+# property tests and whole-repository tool runs: each takes seconds of CPU, together most
+# of the suite after the builds. `make test` runs them; the fast tier leaves them out.
+SLOW = {
+    "test_breaks.py": {
+        "test_a_no_break_rejection_rate_near_nominal",
+        "test_b_bootstrap_rejects_clear_break_and_is_reproducible",
+        "test_bootstrap_p_value_under_null_is_not_tiny",
+    },
+    "test_honest.py": {
+        "test_a_coverage_by_simulation",
+        "test_breakdown_values_bcdata",
+        "test_flci_is_the_global_minimum_of_the_half_length",
+        "test_c_robust_intervals_lengthen",
+        "test_c_identified_sets_nest",
+        "test_rm_identified_set_equals_closed_form",
+        "test_sd_worst_case_bias_formula_equals_lp",
+    },
+    "test_models.py": {
+        "test_every_its_specification_recovers_the_known_break",
+        "test_two_way_fit_recovers_the_treatment_effect",
+    },
+    "test_ppml.py": {
+        "test_chain_graph_matches_statsmodels",
+        "test_separation_by_a_combination_of_effects_is_flagged",
+        "test_one_dimension_and_clusters_other_than_fe",
+        "test_simulated_two_way_matches_statsmodels_cluster_and_hc0",
+        "test_separation_in_two_dimensions_three_way",
+    },
+    "test_indices.py": {"test_bounds_and_row_order", "test_raising_a_score_never_lowers_the_index"},
+    "test_lint.py": {"test_snakemake_lint_is_clean", "test_snakefmt_is_clean"},
+}
+# Module fixtures that read and validate a whole pinned source (the UNHCR population
+# table: seconds of validation): the tests using them are slow too.
+SLOW_FIXTURES = {"test_tidy.py": {"raw"}}
 
 
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if BUILDING_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.e2e)
+        name = getattr(item, "originalname", item.name)
+        slow_fixtures = SLOW_FIXTURES.get(item.path.name, set())
+        if name in SLOW.get(item.path.name, ()) or slow_fixtures & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
