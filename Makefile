@@ -35,7 +35,8 @@ PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 # $(call install,LOCKS): the locked sets into $(VENV), then the two packages (editable).
 define install
 	set -e; uv=$$(mktemp -d); trap 'rm -rf "$$uv"' EXIT; \
-	if $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
+	if [ "$(INSTALLER)" = uv ] \
+		&& $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
 		--no-deps --target "$$uv" -r requirements/uv.txt >/dev/null 2>&1 \
 		&& "$$uv/bin/uv" --version >/dev/null 2>&1; then \
 		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
@@ -45,16 +46,18 @@ define install
 			--python $(BIN)/python --no-deps --no-build-isolation --offline \
 			-e ./paperkit -e .; \
 	else \
-		echo "uv could not be installed: installing with pip" >&2; \
+		echo "installing with pip (INSTALLER=$(INSTALLER), or uv could not be had)" >&2; \
 		$(PIP) install --require-hashes --no-deps --only-binary=:all: --no-compile \
 			--find-links $(WHEELS) \
 			$(foreach lock,$(1),-r $(lock)); \
-		$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null; \
+		$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true; \
 		$(PIP) install --no-deps --no-build-isolation --no-index -e ./paperkit -e .; \
 	fi
 endef
 # uv's download cache (its own, unless UV_CACHE_DIR says otherwise).
 UV_CACHE ?= $(HOME)/.cache/uv
+# INSTALLER=pip skips uv (the fallback path, on purpose).
+INSTALLER ?= uv
 
 $(VENV)/.installed: requirements/runtime.txt requirements/uv.txt paperkit/pyproject.toml \
 		pyproject.toml
