@@ -111,7 +111,11 @@ def test_parity_gates_rendering_at_any_core_count(scratch, mirror):
 def test_a_failed_render_full_disk_fails_until_space_is_free(scratch, mirror):
     """A full disk, simulated with a file-size limit (writes beyond it fail with EFBIG,
     as with ENOSPC): the render fails, again, and after the space is freed it succeeds."""
-    edit(scratch / "manuscript/en/10-introduction.md", "The article proceeds", "The paper proceeds")
+    edit(
+        scratch / "manuscript/en/10-introduction.md",
+        "The article makes three",
+        "The paper makes three",
+    )
     limit = 64 * 1024  # smaller than every document
 
     def limited():
@@ -327,7 +331,11 @@ def test_a_lock_of_a_live_run_stays(scratch, mirror):
 
 
 def test_kill_9_mid_run_then_the_next_run_completes(scratch, mirror):
-    edit(scratch / "manuscript/en/10-introduction.md", "The article proceeds", "The paper proceeds")
+    edit(
+        scratch / "manuscript/en/10-introduction.md",
+        "The article makes three",
+        "The paper makes three",
+    )
     env = {**os.environ, "PAPER_DATA_MIRROR": str(mirror), "SOURCE_DATE_EPOCH": EPOCH}
     process = subprocess.Popen(
         [sys.executable, "-m", "snakemake", "--cores", "2"],
