@@ -27,11 +27,11 @@ import hashlib
 import io
 import json
 import struct
-import subprocess
 import tempfile
 from pathlib import Path
 
 from paperkit.atomic import atomic_path
+from paperkit.render import RenderError, pandoc
 
 PPI = 600
 
@@ -44,20 +44,11 @@ class JournalError(RuntimeError):
 
 
 def _pandoc(executable: str, source: Path, defaults: list[str], target: Path, extra=()) -> str:
-    """Run Pandoc from the working folder into ``target`` (atomically); return its
-    warnings (stderr)."""
-    with atomic_path(target) as temp:
-        command = [
-            executable,
-            str(source),
-            *(f"--defaults={d}" for d in defaults),
-            *extra,
-            f"--output={temp}",
-        ]
-        run = subprocess.run(command, capture_output=True, text=True, check=False)
-        if run.returncode:
-            raise JournalError(f"pandoc failed on {source} → {target.name}:\n{run.stderr}")
-    return run.stderr
+    """``paperkit.render.pandoc``, its failure reported as the journal's."""
+    try:
+        return pandoc(executable, source, defaults, target, list(extra))
+    except RenderError as error:
+        raise JournalError(str(error)) from None
 
 
 def journal_docx(

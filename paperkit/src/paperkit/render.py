@@ -36,9 +36,9 @@ def pandoc(
     defaults: list[str],
     target: Path,
     extra: list[str] | None = None,
-) -> None:
+) -> str:
     """Convert ``source`` with the given defaults files (and ``extra`` options) into
-    ``target`` (atomically)."""
+    ``target`` (atomically); return Pandoc's warnings (stderr)."""
     with atomic_path(target) as temp:
         command = [
             executable,
@@ -50,6 +50,7 @@ def pandoc(
         run = subprocess.run(command, capture_output=True, text=True, check=False)
         if run.returncode:
             raise RenderError(f"pandoc failed on {source} → {target.name}:\n{run.stderr}")
+    return run.stderr
 
 
 def typst_pdf(typ: Path, target: Path, timestamp: int) -> list[str]:
