@@ -130,52 +130,105 @@ def fixed_components(components: pd.DataFrame, weights: dict, minimum: int) -> d
     return {name: weights[name] for name in weights if len(window) and window[name].all()}
 
 
+class IndexParts:
+    """The parts of the annual indices, each computed once for the choices it depends on.
+
+    The specifications of a multiverse batch share most parts: the policy index depends
+    on no choice but ``unverified``, the legislative index on three of the seven, the
+    practice components on three; the visa choice and the component set only reweight
+    the components. Asking this object for each specification's indices computes every
+    part once per distinct key, with the same numbers as computing each afresh (the
+    parts are not modified once made).
+    """
+
+    def __init__(
+        self, tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict
+    ) -> None:
+        self.tables, self.monthly_arrivals, self.spec = tables, monthly_arrivals, spec
+        self._made: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, make):
+        if key not in self._made:
+            self._made[key] = make()
+        return self._made[key]
+
+    def inputs(self, unverified: str) -> dict[str, pd.DataFrame]:
+        return self._once(
+            ("inputs", unverified),
+            lambda: verified_only(self.tables) if unverified == "exclude" else self.tables,
+        )
+
+    def legislative(self, unverified: str, partial_credit: float, weighting: str) -> pd.DataFrame:
+        spec = self.spec
+        return self._once(
+            ("legislative", unverified, partial_credit, weighting),
+            lambda: legislative_index(
+                benchmark_coding(self.inputs(unverified)["alignment"], spec),
+                spec["first_year"],
+                spec["last_year"],
+                partial_credit,
+                weighting,
+            ),
+        )
+
+    def policy(self, unverified: str) -> pd.DataFrame:
+        tables, spec, policy = self.inputs(unverified), self.spec, self.spec["policy"]
+        return self._once(
+            ("policy", unverified),
+            lambda: policy_index(
+                tables["commission_assessments"],
+                tables["visa_benchmarks"],
+                policy["preparation_scale"],
+                policy["weights"],
+                policy["chapter"],
+                spec["first_year"],
+                spec["last_year"],
+            ),
+        )
+
+    def components(self, choices: dict, practice_spec: dict) -> pd.DataFrame:
+        """The practice components (``practice_spec``: ``practice_setting``'s, which
+        depends on the readmission and funding-envelope choices alone)."""
+        unverified = choices["unverified"]
+        tables, spec = self.inputs(unverified), self.spec
+        events = tables["events"]
+        return self._once(
+            ("components", unverified, choices["readmission"], choices["funding_envelope"]),
+            lambda: practice_components(
+                tables["statement_implementation"],
+                self.monthly_arrivals,
+                dict(zip(events["event_id"], events["date"], strict=True)),
+                practice_spec,
+                spec["first_year"],
+                spec["last_year"],
+            ),
+        )
+
+    def annual(self, choices: dict) -> pd.DataFrame:
+        """The three annual indices of one specification (``choices``: partial credit,
+        weighting, unverified facts in or out, readmission and visa components, fixed or
+        available component set, funding envelope), with the practice components."""
+        unverified = choices["unverified"]
+        legislative = self.legislative(unverified, choices["partial_credit"], choices["weighting"])
+        practice_spec, weights = practice_setting(self.spec, choices)
+        components = self.components(choices, practice_spec)
+        minimum = practice_spec["min_components"]
+        if choices["components"] == "fixed":
+            weights = fixed_components(components, weights, minimum)
+            minimum = len(weights)
+        practice = practice_index(components, weights, minimum)
+        return (
+            legislative.rename(columns={"index": "legislative"})
+            .merge(self.policy(unverified).rename(columns={"index": "policy"}), on="year")
+            .merge(practice.rename(columns={"index": "practice"}), on="year")
+        )
+
+
 def annual_indices(
     tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict, choices: dict
 ) -> pd.DataFrame:
-    """The three annual indices of one specification (``choices``: partial credit,
-    weighting, unverified facts in or out, readmission and visa components, fixed or
-    available component set, funding envelope), with the practice components."""
-    if choices["unverified"] == "exclude":
-        tables = verified_only(tables)
-    first, last = spec["first_year"], spec["last_year"]
-    legislative = legislative_index(
-        benchmark_coding(tables["alignment"], spec),
-        first,
-        last,
-        choices["partial_credit"],
-        choices["weighting"],
-    )
-    policy_spec = spec["policy"]
-    policy = policy_index(
-        tables["commission_assessments"],
-        tables["visa_benchmarks"],
-        policy_spec["preparation_scale"],
-        policy_spec["weights"],
-        policy_spec["chapter"],
-        first,
-        last,
-    )
-    events = tables["events"]
-    practice_spec, weights = practice_setting(spec, choices)
-    components = practice_components(
-        tables["statement_implementation"],
-        monthly_arrivals,
-        dict(zip(events["event_id"], events["date"], strict=True)),
-        practice_spec,
-        first,
-        last,
-    )
-    minimum = practice_spec["min_components"]
-    if choices["components"] == "fixed":
-        weights = fixed_components(components, weights, minimum)
-        minimum = len(weights)
-    practice = practice_index(components, weights, minimum)
-    return (
-        legislative.rename(columns={"index": "legislative"})
-        .merge(policy.rename(columns={"index": "policy"}), on="year")
-        .merge(practice.rename(columns={"index": "practice"}), on="year")
-    )
+    """The three annual indices of one specification (``IndexParts.annual``)."""
+    return IndexParts(tables, monthly_arrivals, spec).annual(choices)
 
 
 def benchmark_coding(alignment: pd.DataFrame, spec: dict) -> pd.DataFrame:
@@ -208,13 +261,12 @@ def harmonisation_indices(
     }
 
 
-def index_specification_row(
-    tables: dict[str, pd.DataFrame], monthly_arrivals: pd.DataFrame, spec: dict, specification
-) -> dict:
+def index_specification_row(parts: IndexParts, specification) -> dict:
     """One specification's row of the indices' results table: the levels the text
     compares (legislation in its last year and at its peak, practice at its peak and
-    its years), and whether practice stayed below legislation in every year both exist."""
-    annual = annual_indices(tables, monthly_arrivals, spec, specification.choices).set_index("year")
+    its years), and whether practice stayed below legislation in every year both exist.
+    ``parts``: the batch's ``IndexParts`` (shared by its specifications)."""
+    annual = parts.annual(specification.choices).set_index("year")
     legislative, practice = annual["legislative"], annual["practice"].dropna()
     both = annual.dropna(subset=["legislative", "practice"])
     return {

@@ -36,7 +36,7 @@ def did_rows(specifications, config):
 def indices_rows(specifications, config):
     import pandas as pd
 
-    from asylum_regime.harmonisation import index_specification_row, load_coded_inputs
+    from asylum_regime.harmonisation import IndexParts, index_specification_row, load_coded_inputs
     from asylum_regime.io import read_processed
     from asylum_regime.series import monthly_detections
     from paperkit.validate import effective_as_of
@@ -51,7 +51,8 @@ def indices_rows(specifications, config):
     arrivals = spec["practice"]["arrivals"]
     frontex = read_processed(snakemake.input.frontex, "frontex")
     monthly = monthly_detections(frontex, arrivals["route"], arrivals["type"])
-    rows = [index_specification_row(tables, monthly, spec, s) for s in specifications]
+    parts = IndexParts(tables, monthly, spec)
+    rows = [index_specification_row(parts, s) for s in specifications]
     return pd.DataFrame(rows).sort_values("specification", ignore_index=True)
 
 
