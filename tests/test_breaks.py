@@ -191,6 +191,43 @@ def test_user_fit_callable_without_start_is_accepted():
     np.testing.assert_allclose(a.wald, b.wald, rtol=1e-6)
 
 
+@pytest.mark.parametrize("cov", ["model", "hc0", "hac"])
+def test_poisson_fit_many_fits_each_series_as_poisson_fit_does(nb_data, cov):
+    y, X = nb_data
+    rng = np.random.default_rng(21)
+    # the observed series and five series from its Poisson fit, from two kinds of start
+    fitted = B.poisson_fit(y, X, cov="model").mu
+    Y = np.column_stack([y, *(rng.poisson(fitted) for _ in range(5))]).astype(float)
+    starts = np.vstack([np.zeros(X.shape[1]), *(rng.normal(0, 0.1, (5, X.shape[1])) + 3)])
+    params, covs, converged = B.poisson_fit_many(Y, X, starts, cov=cov, hac_lags=12)
+    for r in range(Y.shape[1]):
+        one = B.poisson_fit(Y[:, r], X, cov=cov, hac_lags=12, start=starts[r])
+        np.testing.assert_allclose(params[r], one.params, rtol=1e-9, atol=1e-10)
+        np.testing.assert_allclose(covs[r], one.cov, rtol=1e-8, atol=1e-14)
+        assert converged[r] == one.converged
+
+
+@pytest.mark.parametrize("shift", ["level", "level+slope"])
+def test_bootstrap_fitted_together_equals_fitted_one_by_one(shift):
+    """The Poisson fitter's bootstrap fits all series at once (``fit.many``); a fit
+    callable without it is run series by series: the same statistics and p-value."""
+    n = 96
+    X = seasonal_design(n, trend=True)
+    y = np.random.default_rng(8).poisson(np.exp(X @ np.array([np.log(40), 0.3, -0.2, 0.05])))
+    fitter = B.make_fitter("poisson", "hac", 12)
+    assert hasattr(fitter, "many")
+
+    def one_by_one(y, X, start=None):
+        return fitter(y, X, start=start)
+
+    together = B.sup_wald_break(y, X, fit=fitter, shift=shift, n_boot=19, seed=3)
+    apart = B.sup_wald_break(y, X, fit=one_by_one, shift=shift, n_boot=19, seed=3)
+    np.testing.assert_allclose(together.bootstrap_statistics, apart.bootstrap_statistics, rtol=1e-8)
+    np.testing.assert_array_equal(together.bootstrap_argmax, apart.bootstrap_argmax)
+    assert together.p_bootstrap == apart.p_bootstrap
+    assert together.statistic == apart.statistic
+
+
 # --------------------------------------------------------------------------- placebo
 
 

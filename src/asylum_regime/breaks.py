@@ -57,12 +57,14 @@ __all__ = [
     "HANSEN_1997_SUPF",
     "BreakTest",
     "FitResult",
+    "PoissonFitter",
     "andrews_critical_values",
     "hansen_pvalue",
     "make_fitter",
     "negbin_fit",
     "placebo_p_value",
     "poisson_fit",
+    "poisson_fit_many",
     "shift_columns",
     "sup_wald_break",
     "trimmed_candidates",
@@ -344,6 +346,143 @@ def poisson_fit(
     )
 
 
+def _solve_each(a: np.ndarray, b: np.ndarray, fallback: Callable) -> np.ndarray:
+    """``np.linalg.solve`` over a stack of systems; where one is singular, that system
+    alone is solved by ``fallback(a_r, b_r)`` (the single fit's own fallback)."""
+    try:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    except np.linalg.LinAlgError:
+        return np.stack([_solve_one(a_r, b_r, fallback) for a_r, b_r in zip(a, b, strict=True)])
+
+
+def _solve_one(a: np.ndarray, b: np.ndarray, fallback: Callable) -> np.ndarray:
+    try:
+        return np.linalg.solve(a, b)
+    except np.linalg.LinAlgError:
+        return fallback(a, b)
+
+
+def _invert_each(a: np.ndarray) -> np.ndarray:
+    """``np.linalg.inv`` over a stack of matrices (``pinv`` where one is singular, as
+    ``poisson_fit``)."""
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return np.stack([_invert_one(a_r) for a_r in a])
+
+
+def _invert_one(a: np.ndarray) -> np.ndarray:
+    try:
+        return np.linalg.inv(a)
+    except np.linalg.LinAlgError:
+        return np.linalg.pinv(a)
+
+
+def poisson_fit_many(
+    Y,
+    X,
+    starts,
+    cov: str = "hac",
+    hac_lags: int = 12,
+    tol: float = 1e-10,
+    max_iter: int = 100,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``poisson_fit`` of many series on one design at once: the columns of ``Y`` (n, R),
+    each from its row of ``starts`` (R, k). Returns the parameters (R, k), their
+    covariances (R, k, k) and whether each fit converged (R,).
+
+    Every series takes the steps ``poisson_fit`` would take (the same Newton step, step
+    halving and stopping rules, series by series); only the arithmetic is done on all of
+    them together, so a result can differ from the single fit's in the last bits. The
+    bootstrap of ``sup_wald_break`` fits hundreds of series on each candidate's design,
+    where one fit at a time spends most of its time in Python's overhead. The covariance
+    is computed as ``poisson_fit`` computes it (the whole sandwich, then any block of it):
+    where a fit is nearly unidentified, another formula for the same block can give
+    another Wald statistic.
+    """
+    Y = np.asarray(Y, dtype=float)
+    X = np.asarray(X, dtype=float)
+    n, k = X.shape
+    # x_t x_t' flattened: the information of every series is one matrix product
+    outer = (X[:, :, None] * X[:, None, :]).reshape(n, k * k)
+    params = np.array(starts, dtype=float)
+    eta = np.clip(X @ params.T, -700, 700)
+    mu = np.exp(eta)
+    ll = np.einsum("nr,nr->r", Y, eta) - mu.sum(axis=0)
+    active = np.ones(Y.shape[1], dtype=bool)
+    converged = np.zeros(Y.shape[1], dtype=bool)
+    for _ in range(max_iter):
+        fitting = np.flatnonzero(active)
+        if not len(fitting):
+            break
+        y, m, old = Y[:, fitting], mu[:, fitting], ll[fitting]
+        score = (X.T @ (y - m)).T
+        info = (m.T @ outer).reshape(len(fitting), k, k)
+        step = _solve_each(info, score, lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0])
+        t = np.ones(len(fitting))
+        new_params = np.empty_like(step)
+        new_eta, new_mu, new_ll = np.empty_like(y), np.empty_like(y), np.empty(len(fitting))
+        pending = np.ones(len(fitting), dtype=bool)
+        while pending.any():
+            trying = np.flatnonzero(pending)
+            trial = params[fitting[trying]] + t[trying, None] * step[trying]
+            trial_eta = np.clip(X @ trial.T, -700, 700)
+            trial_mu = np.exp(trial_eta)
+            trial_ll = np.einsum("nr,nr->r", y[:, trying], trial_eta) - trial_mu.sum(axis=0)
+            accept = (trial_ll >= old[trying] - 1e-12 * np.abs(old[trying])) | (t[trying] < 1e-8)
+            done = trying[accept]
+            new_params[done] = trial[accept]
+            new_eta[:, done], new_mu[:, done] = trial_eta[:, accept], trial_mu[:, accept]
+            new_ll[done] = trial_ll[accept]
+            pending[done] = False
+            t[trying[~accept]] /= 2.0
+        change = new_ll - old
+        params[fitting], eta[:, fitting] = new_params, new_eta
+        mu[:, fitting], ll[fitting] = new_mu, new_ll
+        stop = (np.max(np.abs(t[:, None] * step), axis=1) < tol) | (
+            (change >= 0) & (change < 1e-13 * (np.abs(new_ll) + 1.0))
+        )
+        converged[fitting[stop]] = True
+        active[fitting[stop]] = False
+    inverse = _invert_each((mu.T @ outer).reshape(-1, k, k))
+    if cov in ("model", "nonrobust"):
+        return params, inverse, converged
+    if cov not in ("hc0", "hac"):
+        raise ValueError(f"cov must be 'model', 'hc0' or 'hac', not {cov!r}")
+    # The meat of every series as one matrix product: sum over lags j (weight w_j) and
+    # months t of u_t u_{t-j} x_t x_{t-j}', u the residuals y - mu (``_bartlett_meat``).
+    lags = range(1, hac_lags + 1) if cov == "hac" else range(0)
+    residuals = (Y - mu).T
+    meat = ((residuals * residuals) @ outer).reshape(-1, k, k)
+    if len(lags):
+        lagged = np.concatenate(
+            [(X[j:, :, None] * X[:-j, None, :]).reshape(n - j, k * k) for j in lags]
+        )
+        products = np.concatenate(
+            [(1.0 - j / (hac_lags + 1.0)) * residuals[:, j:] * residuals[:, :-j] for j in lags],
+            axis=1,
+        )
+        gamma = (products @ lagged).reshape(-1, k, k)
+        meat += gamma + gamma.transpose(0, 2, 1)
+    return params, inverse @ meat @ inverse, converged
+
+
+@dataclass(frozen=True)
+class PoissonFitter:
+    """``poisson_fit`` with its covariance fixed (a ``fit`` callable), and the same fit of
+    many series at once (``many``: ``poisson_fit_many``), which ``sup_wald_break``'s
+    bootstrap uses when the fitter has it."""
+
+    cov: str = "hac"
+    hac_lags: int = 12
+
+    def __call__(self, y, X, start=None) -> FitResult:
+        return poisson_fit(y, X, cov=self.cov, hac_lags=self.hac_lags, start=start)
+
+    def many(self, Y, X, starts) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return poisson_fit_many(Y, X, starts, cov=self.cov, hac_lags=self.hac_lags)
+
+
 def _nb2_parts(y, X, beta, phi):
     """NB2 log-likelihood, per-observation scores and Hessian in (beta, phi = log alpha)."""
     eta = np.clip(X @ beta, -50.0, 50.0)
@@ -462,7 +601,7 @@ def negbin_fit(
 def make_fitter(family: str = "poisson", cov: str = "hac", hac_lags: int = 12) -> Callable:
     """A ``fit(y, X, start=None)`` callable: family 'poisson' or 'negbin' (NB2)."""
     if family == "poisson":
-        return partial(poisson_fit, cov=cov, hac_lags=hac_lags)
+        return PoissonFitter(cov, hac_lags)
     if family in ("negbin", "nb2", "negative_binomial"):
         return partial(negbin_fit, cov=cov, hac_lags=hac_lags)
     raise ValueError(f"family must be 'poisson' or 'negbin', not {family!r}")
@@ -616,6 +755,39 @@ def _wald_path(y, X_base, candidates, fit, shift, time, start, designs=None):
     return wald, failed
 
 
+def _wald_paths_many(Y, X_base, fit, start, designs) -> np.ndarray:
+    """``_wald_path`` of every column of ``Y`` at once, with ``fit.many``: the Wald
+    statistic of each candidate (rows) for each series (columns), NaN where its fit
+    failed. Each series is warm-started as in ``_wald_path``: from its fit at the
+    previous candidate, else from its own no-break fit."""
+    n_series, k_base = Y.shape[1], X_base.shape[1]
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore", RuntimeWarning)
+        null_params, _, _ = fit.many(Y, X_base, np.tile(start, (n_series, 1)))
+        wald = np.full((len(designs), n_series), np.nan)
+        previous = None  # each series' fit at the previous candidate (NaN: none)
+        for i, X in enumerate(designs):
+            if X is None:
+                previous = None
+                continue
+            starts = np.column_stack([null_params, np.zeros((n_series, X.shape[1] - k_base))])
+            if previous is not None:
+                warm = ~np.isnan(previous[:, 0])
+                starts[warm] = previous[warm]
+            params, cov, converged = fit.many(Y, X, starts)
+            b, V = params[:, k_base:], cov[:, k_base:, k_base:]
+            w = np.einsum("ri,ri->r", b, _solve_each(V, b, _singular))
+            ok = np.isfinite(w) & converged
+            wald[i, ok] = w[ok]
+            previous = np.where(ok[:, None], params, np.nan)
+    return wald
+
+
+def _singular(a, b):
+    """A Wald statistic whose covariance is singular is not defined (the fit failed)."""
+    return np.full(len(b), np.nan)
+
+
 def _simulate_from(null: FitResult, rng: np.random.Generator) -> np.ndarray:
     if null.alpha is None or null.alpha <= 0:
         return rng.poisson(null.mu).astype(float)
@@ -715,18 +887,31 @@ def sup_wald_break(
     if n_boot > 0:
         rng = np.random.default_rng(seed)
         draw = simulate or (lambda r, f: _simulate_from(f, r))
+        series = np.column_stack([np.asarray(draw(rng, null), dtype=float) for _ in range(n_boot)])
+        if hasattr(fit, "many"):
+            paths = _wald_paths_many(series, X_base, fit, null.params, designs)
+        else:
+            paths = np.column_stack(
+                [
+                    _wald_path(
+                        y_star,
+                        X_base,
+                        cand,
+                        fit,
+                        shift,
+                        time,
+                        _call_fit(fit, y_star, X_base, null.params).params,
+                        designs,
+                    )[0]
+                    for y_star in series.T
+                ]
+            )
         sups = np.full(n_boot, np.nan)
         where = np.full(n_boot, -1)
-        for b in range(n_boot):
-            y_star = np.asarray(draw(rng, null), dtype=float)
-            null_star = _call_fit(fit, y_star, X_base, null.params)
-            w_star, _ = _wald_path(
-                y_star, X_base, cand, fit, shift, time, null_star.params, designs
-            )
-            if np.all(np.isnan(w_star)):
-                continue
-            j = int(np.nanargmax(w_star))
-            sups[b], where[b] = w_star[j], cand[j]
+        fitted = ~np.all(np.isnan(paths), axis=0)
+        j = np.nanargmax(np.where(np.isnan(paths), -np.inf, paths), axis=0)
+        sups[fitted] = paths[j[fitted], np.flatnonzero(fitted)]
+        where[fitted] = cand[j[fitted]]
         ok = np.isfinite(sups)
         result.p_bootstrap = float((1 + np.sum(sups[ok] >= stat)) / (1 + ok.sum()))
         result.n_boot = int(ok.sum())

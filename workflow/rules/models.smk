@@ -63,9 +63,9 @@ rule its_break_test:
         "logs/results/its_break_test.log",
     benchmark:
         "benchmarks/out/its_break_test.tsv"
-    # The longest job (about a quarter of the cold build's CPU time, the bootstrap) and
-    # on the critical path: started as soon as its data are, the other jobs fill the
-    # other core beside it.
+    # One of the longest jobs (the bootstrap: 2 × 199 series refitted at every candidate
+    # month) and on the critical path: started as soon as its data are, the other jobs
+    # fill the other core beside it.
     priority: 20
     conda:
         "../../environment.yml"
