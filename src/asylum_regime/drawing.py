@@ -64,7 +64,8 @@ def model_results(inputs: dict, params: dict) -> dict:
 
 
 def multiverse_data(inputs: dict, params: dict) -> dict:
-    """The three families' results tables, their dimensions and main specifications."""
+    """The results tables of the families among ``inputs`` (its, did, indices), and every
+    family's dimensions and main specification."""
     from asylum_regime.specifications import main_specification
 
     multiverse = params["multiverse"]
@@ -72,6 +73,7 @@ def multiverse_data(inputs: dict, params: dict) -> dict:
         **{
             family: pd.read_csv(inputs[family], keep_default_na=False, na_values=[""])
             for family in ("its", "did", "indices")
+            if family in inputs
         },
         "dimensions": {family: multiverse[family]["dimensions"] for family in multiverse},
         "main": {

@@ -15,6 +15,9 @@ rule multiverse_batch:
     wildcard_constraints:
         family="|".join(FAMILIES),
         batch=r"\d+",
+    # First in the longest chain of the build (batches, gathering, the specification
+    # curves, the documents): started as soon as the data are.
+    priority: 10
     conda:
         "../../environment.yml"
     threads: 1
