@@ -9,8 +9,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 CORES ?= all
 
-.PHONY: paper env dev test test-fast lint bench verify manifest report changes numbers lock clean \
-	diff journal bundle
+.PHONY: paper env dev slurm test test-fast lint bench verify manifest report changes numbers lock \
+	clean diff journal bundle
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -64,12 +64,21 @@ $(VENV)/.installed: requirements/runtime.txt requirements/uv.txt paperkit/pyproj
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
 	$(PYTHON) -m venv $(VENV)
 	@$(call install,requirements/runtime.txt)
-	rm -f $(VENV)/.dev-installed
+	rm -f $(VENV)/.dev-installed $(VENV)/.slurm-installed
 	touch $@
 
 # Tests and linters on top (requirements/dev.txt).
 $(VENV)/.dev-installed: $(VENV)/.installed requirements/dev.txt
 	@$(call install,requirements/runtime.txt requirements/dev.txt)
+	touch $@
+
+# Snakemake's SLURM executor (requirements/slurm.txt), for `snakemake --profile
+# profiles/slurm` only. It is not in the runtime set because Snakemake imports every
+# installed executor plugin on every call, and this one then asks SLURM for its
+# configuration (and waits up to 10 s when no controller answers) and imports pandas.
+slurm: $(VENV)/.slurm-installed
+$(VENV)/.slurm-installed: $(VENV)/.installed requirements/slurm.txt
+	@$(call install,requirements/runtime.txt requirements/slurm.txt)
 	touch $@
 
 # Every test, on every core (pytest-xdist; the end-to-end tests share one built copy of
@@ -138,7 +147,8 @@ numbers: paper
 
 # Re-resolve the locks from requirements/*.in (online). uv keeps the pins already
 # in the .txt files unless the .in files ask otherwise; it runs from a throwaway
-# venv, so it is not part of the paper's environment.
+# venv, so it is not part of the paper's environment. slurm.txt after runtime.txt:
+# slurm.in takes runtime.txt as constraints, so the packages both pin stay identical.
 lock:
 	$(PYTHON) -m venv .lock-venv
 	.lock-venv/bin/python -m pip install --quiet --disable-pip-version-check uv
@@ -148,6 +158,8 @@ lock:
 		uv.in -o uv.txt
 	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
 		dev.in -o dev.txt
+	cd requirements && ../.lock-venv/bin/uv pip compile --generate-hashes --python-version 3.11 \
+		slurm.in -o slurm.txt
 	rm -rf .lock-venv
 
 clean:
