@@ -151,6 +151,23 @@ def snakemake(
     )
 
 
+def locked(name: str) -> dict[str, dict]:
+    """The packages pinned in requirements/<name>.txt: name → version, hashes and the
+    entry's lines (the pin and its hashes, as pip reads them)."""
+    packages: dict[str, dict] = {}
+    entry = None
+    for line in (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith((" ", "#", "-")):
+            package, version = line.split()[0].split("==")
+            entry = packages[package.lower()] = {"version": version, "hashes": set(), "lines": []}
+        elif entry is not None and line.strip().startswith("--hash="):
+            entry["hashes"].add(line.strip().split("=", 1)[1].rstrip(" \\"))
+        else:
+            continue
+        entry["lines"].append(line)
+    return packages
+
+
 def _shared_dir(tmp_path_factory) -> Path:
     """A folder shared by every pytest-xdist worker of this run (the workers' common parent)."""
     base = tmp_path_factory.getbasetemp()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, locked
 
 
 def test_ruff_is_clean():
@@ -62,7 +62,7 @@ def test_environment_yml_pip_section_is_accepted_by_pip(tmp_path):
     assert all(item.options and item.options.get("hashes") for item in parsed)
 
 
-@pytest.mark.parametrize("name", ["runtime", "dev"])
+@pytest.mark.parametrize("name", ["runtime", "dev", "slurm"])
 def test_locks_pin_every_direct_requirement_with_hashes(name):
     lock = (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8")
     direct = [
@@ -73,6 +73,26 @@ def test_locks_pin_every_direct_requirement_with_hashes(name):
     for requirement in filter(None, direct):
         package, version = requirement.split("==")
         assert f"{package}=={version} \\\n    --hash=sha256:" in lock, requirement
+
+
+def test_the_runtime_lock_holds_no_executor_plugin():
+    """Snakemake imports every installed executor plugin on every call (the SLURM one asks
+    SLURM for its configuration): they belong in their own locks (requirements/slurm.txt)."""
+    plugins = [name for name in locked("runtime") if name.startswith("snakemake-executor-plugin-")]
+    assert plugins == []
+
+
+def test_the_slurm_lock_keeps_the_runtime_pins():
+    """Installed beside the runtime set, requirements/slurm.txt moves nothing in it: every
+    package both locks pin has the same version and the same hashes."""
+    runtime = locked("runtime")
+    shared = {name: entry for name, entry in locked("slurm").items() if name in runtime}
+    assert shared
+    for name, entry in shared.items():
+        assert (entry["version"], entry["hashes"]) == (
+            runtime[name]["version"],
+            runtime[name]["hashes"],
+        ), name
 
 
 def test_every_imported_third_party_package_is_declared():
