@@ -132,10 +132,14 @@ def snakemake(
     mirror: Path | None,
     env: dict | None = None,
     timeout: float | None = None,
+    pythonpath: tuple[Path, ...] = (),
 ) -> subprocess.CompletedProcess:
-    """Run Snakemake in ``workdir`` with the mirror and the fixed document date."""
+    """Run Snakemake in ``workdir`` with the mirror and the fixed document date
+    (``pythonpath``: folders of further packages, put first on the path)."""
     # The copy builds with its own code (the installed packages are editable ones of ROOT).
-    own_code = os.pathsep.join([str(workdir / "paperkit" / "src"), str(workdir / "src")])
+    own_code = os.pathsep.join(
+        [*map(str, pythonpath), str(workdir / "paperkit" / "src"), str(workdir / "src")]
+    )
     environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": own_code, **(env or {})}
     environment.pop("PAPER_DATA_MIRROR", None)
     if mirror is not None:
