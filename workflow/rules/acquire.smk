@@ -25,6 +25,8 @@ rule acquire_source:
         "logs/acquire/{source}.log",
     wildcard_constraints:
         source="|".join(SOURCES),
+    # Short, and every model waits for its data: before anything else.
+    priority: 30
     conda:
         "../../environment.yml"
     params:

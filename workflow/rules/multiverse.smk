@@ -55,6 +55,8 @@ rule multiverse_gather:
         "logs/multiverse/{family}.log",
     wildcard_constraints:
         family="|".join(FAMILIES),
+    # The batches' chain on to the specification curves, which close the build.
+    priority: 10
     conda:
         "../../environment.yml"
     threads: 1

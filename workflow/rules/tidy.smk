@@ -15,6 +15,8 @@ rule tidy_source:
         "logs/tidy/{dataset}.log",
     wildcard_constraints:
         dataset="|".join(TIDY_DATASETS),
+    # A few seconds each, and every model waits for its data: before anything else.
+    priority: 30
     conda:
         "../../environment.yml"
     threads: 1
