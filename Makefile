@@ -23,12 +23,15 @@ dev: $(VENV)/.dev-installed
 # editable and without dependencies: everything they need is in the lock.
 #
 # The installer is uv (hash-pinned in requirements/uv.txt, bootstrapped by pip into a
-# throwaway folder, removed afterwards): it downloads in parallel and byte-compiles on every
-# core. When uv cannot be had, pip installs the same lock, and the byte-compiling is
-# done afterwards on every core (compileall) instead of one file at a time. Either way
-# every file is checked against its hash in the lock. connection-pool is published as
-# a source distribution only: requirements/wheels/ holds the wheel built from it
-# (its hash in the lock beside the source's), so that nothing is built at install time.
+# throwaway folder, removed afterwards): it downloads in parallel, into a venv made
+# without pip (the paper does not need it; `make dev` installs the locked one for the
+# tests). When uv cannot be had, pip (Python's bundled one, ensurepip) installs the same
+# lock. Either way every file is checked against its hash in the lock, and the files are
+# byte-compiled afterwards on every core (compileall), except the installed packages'
+# own test suites (a third of their files, never imported; Python compiles anything
+# left on first import). connection-pool is published as a source distribution only:
+# requirements/wheels/ holds the wheel built from it (its hash in the lock beside the
+# source's), so that nothing is built at install time.
 WHEELS := requirements/wheels
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
@@ -40,19 +43,21 @@ define install
 		--no-deps --target "$$uv" -r requirements/uv.txt >/dev/null 2>&1 \
 		&& "$$uv/bin/uv" --version >/dev/null 2>&1; then \
 		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
-			--python $(BIN)/python --require-hashes --no-deps --no-build --compile-bytecode \
+			--python $(BIN)/python --require-hashes --no-deps --no-build \
 			--find-links $(WHEELS) $(foreach lock,$(1),-r $(lock)); \
 		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
 			--python $(BIN)/python --no-deps --no-build-isolation --offline \
 			-e ./paperkit -e .; \
 	else \
 		echo "installing with pip (INSTALLER=$(INSTALLER), or uv could not be had)" >&2; \
+		$(BIN)/python -m pip --version >/dev/null 2>&1 \
+			|| $(BIN)/python -m ensurepip --default-pip >/dev/null; \
 		$(PIP) install --require-hashes --no-deps --only-binary=:all: --no-compile \
 			--find-links $(WHEELS) \
 			$(foreach lock,$(1),-r $(lock)); \
-		$(BIN)/python -m compileall -q -j 0 $(VENV)/lib >/dev/null || true; \
 		$(PIP) install --no-deps --no-build-isolation --no-index -e ./paperkit -e .; \
-	fi
+	fi; \
+	$(BIN)/python -m compileall -q -j 0 -x '/tests?/' $(VENV)/lib >/dev/null || true
 endef
 # uv's download cache (its own, unless UV_CACHE_DIR says otherwise).
 UV_CACHE ?= $(HOME)/.cache/uv
@@ -62,7 +67,7 @@ INSTALLER ?= uv
 $(VENV)/.installed: requirements/runtime.txt requirements/uv.txt paperkit/pyproject.toml \
 		pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv --without-pip $(VENV)
 	@$(call install,requirements/runtime.txt)
 	rm -f $(VENV)/.dev-installed $(VENV)/.slurm-installed
 	touch $@
