@@ -111,13 +111,11 @@ def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
 
 def validate_claims_file(entries: dict) -> None:
     """Check a claims file against its schema (one error per broken claim)."""
-    import jsonschema
     import yaml
 
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(entries))
-    if errors:
-        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+    from paperkit.jsonschemas import schema_problems
+
+    if lines := schema_problems(entries, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
         raise ClaimError("the claims file breaks its schema:\n  " + "\n  ".join(lines))
 
 

@@ -23,13 +23,11 @@ SCHEMA = Path(__file__).resolve().parent / "schemas" / "glossary.schema.yaml"
 
 
 def validate_glossary(entries: dict) -> None:
-    import jsonschema
     import yaml
 
-    schema = yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-    errors = list(jsonschema.Draft202012Validator(schema).iter_errors(entries))
-    if errors:
-        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+    from paperkit.jsonschemas import schema_problems
+
+    if lines := schema_problems(entries, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
         raise ValueError("the glossary breaks its schema:\n  " + "\n  ".join(lines))
 
 

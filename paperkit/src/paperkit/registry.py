@@ -15,8 +15,9 @@ from functools import reduce
 from importlib import import_module
 from pathlib import Path
 
-import jsonschema
 import yaml
+
+from paperkit.jsonschemas import schema_problems
 
 SCHEMA = Path(__file__).resolve().parent / "schemas" / "registry.schema.yaml"
 
@@ -51,15 +52,7 @@ class Registry:
     @classmethod
     def load(cls, path: str | Path) -> Registry:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        errors = list(
-            jsonschema.Draft202012Validator(
-                yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))
-            ).iter_errors(data)
-        )
-        if errors:
-            lines = [
-                f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors
-            ]
+        if lines := schema_problems(data, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
             raise RegistryError(f"{path}: not a valid registry:\n  " + "\n  ".join(lines))
         registry = cls(**data)
         unknown = [

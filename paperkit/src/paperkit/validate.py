@@ -50,9 +50,10 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import jsonschema
 import pandas as pd
 import yaml
+
+from paperkit.jsonschemas import schema_problems
 
 MAX_REPORTED = 10
 BOOLEAN_WORDS = {"true": True, "false": False}
@@ -101,15 +102,7 @@ def load_schema(path: str | Path) -> dict:
     """A table schema, checked against ``paperkit/schemas/table.schema.yaml``."""
     with open(path, encoding="utf-8") as handle:
         schema = yaml.safe_load(handle)
-    errors = sorted(
-        jsonschema.Draft202012Validator(_meta_schema()).iter_errors(schema),
-        key=lambda error: list(error.absolute_path),
-    )
-    if errors:
-        lines = [
-            f"{'.'.join(map(str, error.absolute_path)) or '(top level)'}: {error.message}"
-            for error in errors
-        ]
+    if lines := schema_problems(schema, _meta_schema()):
         raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(lines))
     if problems := _status_rule_problems(schema):
         raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(problems))

@@ -1,0 +1,23 @@
+"""Checking data against a JSON schema, with one line per problem (where, what).
+
+Standard library and jsonschema only: the claims, the glossary and the registry are
+checked while Snakemake parses the workflow and in light jobs, where pandas is not
+imported (``paperkit.validate``, which checks the tables, uses it as well).
+"""
+
+from __future__ import annotations
+
+import jsonschema
+
+
+def schema_problems(data, schema: dict) -> list[str]:
+    """Every way ``data`` breaks the JSON schema ``schema``, one line each (where, what),
+    in the order of their places in ``data``."""
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(data),
+        key=lambda error: [str(part) for part in error.absolute_path],
+    )
+    return [
+        f"{'.'.join(map(str, error.absolute_path)) or '(top level)'}: {error.message}"
+        for error in errors
+    ]
