@@ -23,7 +23,8 @@ from pathlib import Path
 import pypandoc
 import pytest
 
-from paperkit.journal import _plain, _walk, export_figures, figures_of
+from paperkit.journal import _plain, export_figures, figures_of
+from paperkit.pandoc_ast import elements
 from paperkit.reference_docx import default_reference, reference_docx
 from tests.conftest import ROOT, _locked, _shared_dir, snakemake, unavailable
 
@@ -198,7 +199,7 @@ def expected(tree: Path, lang: str) -> dict:
     targets of the cross-references to them, from the resolved AST."""
     ast = json.loads((tree / f"manuscript/build/{lang}/paper.json").read_text("utf-8"))
     captions, links = [], []
-    for node in _walk(ast["blocks"]):
+    for node in elements(ast["blocks"]):
         kind = node.get("t")
         if kind in ("Figure", "Table"):
             text = _plain(node["c"][1][1]).strip()

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from paperkit import trackdiff as td
 from paperkit.changes import compare
-from paperkit.pandoc_ast import read_markdown
+from paperkit.pandoc_ast import elements, read_markdown
 from tests.conftest import EPOCH, ROOT, _locked, _shared_dir, snakemake, unavailable
 
 PANDOC = pypandoc.get_pandoc_path()
@@ -141,7 +141,7 @@ def render(tmp_path, monkeypatch):
     monkeypatch.chdir(root)
 
     def run(marked, summary, formats=("docx",), lang="en", changes=None):
-        for image in (e for e in td._elements(marked) if e["t"] == "Image"):
+        for image in (e for e in elements(marked) if e["t"] == "Image"):
             path = root / image["c"][2][0]
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(STUB_SVG, encoding="utf-8")
@@ -275,8 +275,8 @@ def test_identical_pair_is_left_alone(render):
 def test_changed_number_is_a_deletion_then_an_insertion(render):
     old = small()
     new = copy.deepcopy(old)
-    next(x for x in td._elements(paragraphs(new)[0]) if x.get("c") == "97.6%")["c"] = "96.1%"
-    next(x for x in td._elements(new["meta"]["abstract"]) if x.get("c") == "0.70")["c"] = "0.72"
+    next(x for x in elements(paragraphs(new)[0]) if x.get("c") == "97.6%")["c"] = "96.1%"
+    next(x for x in elements(new["meta"]["abstract"]) if x.get("c") == "0.70")["c"] = "0.72"
     marked, summary = td.diff_ast(old, new, AUTHOR, DATE)
     assert [(n["old"], n["new"]) for n in summary["numbers"]] == [
         ("0.70", "0.72"),

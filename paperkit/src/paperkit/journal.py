@@ -31,6 +31,7 @@ import tempfile
 from pathlib import Path
 
 from paperkit.atomic import atomic_path
+from paperkit.pandoc_ast import elements
 from paperkit.render import RenderError, pandoc
 
 PPI = 600
@@ -98,17 +99,6 @@ def _plain(node) -> str:
     return _plain(content) if isinstance(content, list) else ""
 
 
-def _walk(node):
-    """Every element of the AST, parents before children."""
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def slug(name: str) -> str:
     cleaned = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_") else "-" for ch in name)
     return cleaned.strip("-").lower() or "figure"
@@ -118,11 +108,11 @@ def figures_of(ast: dict) -> list[dict]:
     """The figures in document order: number, id, name, caption, image source. The number
     a caption states ("Figure 4: …", "Şekil 4: …") must be its place in that order."""
     found = []
-    for node in _walk(ast["blocks"]):
+    for node in elements(ast["blocks"]):
         if node.get("t") != "Figure":
             continue
         (identifier, _classes, _attrs), caption, body = node["c"]
-        images = [n for n in _walk(body) if n.get("t") == "Image"]
+        images = [n for n in elements(body) if n.get("t") == "Image"]
         if not images:
             continue
         source = images[0]["c"][2][0]

@@ -136,6 +136,19 @@ def cell_lists(row) -> Iterator[list]:
         yield cell[4]
 
 
+def elements(value) -> Iterator[Element]:
+    """Every element (a dict with "t") inside ``value``, in document order, parents
+    before their children."""
+    if isinstance(value, dict):
+        if "t" in value:
+            yield value
+        for inner in value.values():
+            yield from elements(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from elements(inner)
+
+
 def walk_lists(items: list, visit: Callable[[list], None]) -> None:
     """Call ``visit`` on ``items`` and on every list of blocks or inlines inside them,
     innermost first, so that ``visit`` may rewrite a list in place."""

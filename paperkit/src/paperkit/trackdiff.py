@@ -39,7 +39,7 @@ from difflib import SequenceMatcher
 from itertools import pairwise
 from pathlib import Path, PurePosixPath
 
-from paperkit.pandoc_ast import children, stringify
+from paperkit.pandoc_ast import children, elements, stringify
 
 INSERTION, DELETION, FLAG = "insertion", "deletion", "flag"
 
@@ -133,21 +133,9 @@ def _key(value) -> str:
     )
 
 
-def _elements(value):
-    """Every AST element (a dict with "t") inside ``value``, in document order."""
-    if isinstance(value, dict):
-        if "t" in value:
-            yield value
-        for inner in value.values():
-            yield from _elements(inner)
-    elif isinstance(value, list):
-        for inner in value:
-            yield from _elements(inner)
-
-
 def _words(value) -> list[str]:
     """The words (Str elements) inside ``value``: the unit of the word counts."""
-    return [e["c"] for e in _elements(value) if e["t"] == "Str"]
+    return [e["c"] for e in elements(value) if e["t"] == "Str"]
 
 
 def _classes(element: dict) -> list[str]:
@@ -201,7 +189,7 @@ class _Marker:
         if kind == DELETION:
             # The deleted copy must not take a section number from the new document
             # nor duplicate an identifier that the new document still uses.
-            for element in _elements(block):
+            for element in elements(block):
                 if element["t"] == "Header":
                     element["c"][1][1] += ["unnumbered", "unlisted"]
                 if _ident(element):
@@ -398,7 +386,7 @@ def _diff_block(a: dict, b: dict, marker: _Marker) -> list:
 
 
 def _images(blocks: list, marker: _Marker) -> list[str]:
-    return [marker.image_key(e["c"][2][0]) for e in _elements(blocks) if e["t"] == "Image"]
+    return [marker.image_key(e["c"][2][0]) for e in elements(blocks) if e["t"] == "Image"]
 
 
 def _diff_figure(a: dict, b: dict, marker: _Marker) -> dict:
@@ -490,8 +478,8 @@ def diff_ast(
 def _anchors(value) -> set[str]:
     """Every identifier a link can point at inside ``value`` (headers, divs, figures,
     tables, spans)."""
-    anchors = {_ident(element) for element in _elements(value)}
-    anchors |= {e["c"][0][0] for e in _elements(value) if e["t"] == "Span"}
+    anchors = {_ident(element) for element in elements(value)}
+    anchors |= {e["c"][0][0] for e in elements(value) if e["t"] == "Span"}
     return anchors - {""}
 
 
@@ -583,7 +571,7 @@ def new_text(inlines: list) -> str:
 
 def _flagged(element: dict) -> bool:
     caption = element["c"][1][1]
-    return any(FLAG in _classes(e) for e in _elements(caption))
+    return any(FLAG in _classes(e) for e in elements(caption))
 
 
 def _caption_label(element: dict) -> str:
@@ -626,7 +614,7 @@ def summarize(marked: dict) -> dict:
                 {"id": inner["c"][1][0], "title": new_text(inner["c"][2]), "added": 0, "removed": 0}
             )
         add(block, sections[-1])
-        for element in _elements(block):
+        for element in elements(block):
             if element["t"] in ("Figure", "Table") and _flagged(element):
                 flagged.append({"id": element["c"][0][0], "label": _caption_label(element)})
     return {
