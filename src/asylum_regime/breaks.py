@@ -311,10 +311,7 @@ def poisson_fit(
     for _ in range(max_iter):
         score = X.T @ (y - mu)
         info = (X * mu[:, None]).T @ X
-        try:
-            step = np.linalg.solve(info, score)
-        except np.linalg.LinAlgError:
-            step = np.linalg.lstsq(info, score, rcond=None)[0]
+        step = _solve_one(info, score, _least_squares)
         t = 1.0
         while True:
             new_beta = beta + t * step
@@ -330,11 +327,7 @@ def poisson_fit(
         if np.max(np.abs(t * step)) < tol or 0 <= change < 1e-13 * (abs(ll) + 1.0):
             converged = True
             break
-    info = (X * mu[:, None]).T @ X
-    try:
-        info_inv = np.linalg.inv(info)
-    except np.linalg.LinAlgError:
-        info_inv = np.linalg.pinv(info)
+    info_inv = _invert_one((X * mu[:, None]).T @ X)
     scores = X * (y - mu)[:, None]
     return FitResult(
         params=beta,
@@ -353,6 +346,10 @@ def _solve_each(a: np.ndarray, b: np.ndarray, fallback: Callable) -> np.ndarray:
         return np.linalg.solve(a, b[..., None])[..., 0]
     except np.linalg.LinAlgError:
         return np.stack([_solve_one(a_r, b_r, fallback) for a_r, b_r in zip(a, b, strict=True)])
+
+
+def _least_squares(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.linalg.lstsq(a, b, rcond=None)[0]
 
 
 def _solve_one(a: np.ndarray, b: np.ndarray, fallback: Callable) -> np.ndarray:
@@ -418,7 +415,7 @@ def poisson_fit_many(
         y, m, old = Y[:, fitting], mu[:, fitting], ll[fitting]
         score = (X.T @ (y - m)).T
         info = (m.T @ outer).reshape(len(fitting), k, k)
-        step = _solve_each(info, score, lambda a, b: np.linalg.lstsq(a, b, rcond=None)[0])
+        step = _solve_each(info, score, _least_squares)
         t = np.ones(len(fitting))
         new_params = np.empty_like(step)
         new_eta, new_mu, new_ll = np.empty_like(y), np.empty_like(y), np.empty(len(fitting))
