@@ -1,10 +1,12 @@
-"""Canonical floats, dataset citations from pins, stale locks, the provenance manifest."""
+"""Canonical floats, dataset citations from pins, stale locks, the job rate limiter, the
+provenance manifest."""
 
 from __future__ import annotations
 
 import json
 import math
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -98,6 +100,42 @@ def test_a_live_run_keeps_its_lock(tmp_path):
     finally:
         live.kill()
         live.wait()
+
+
+RATE_LIMIT_PROBE = """
+from paperkit.snakefile import without_default_rate_limit
+
+onstart:
+    print("switched off:", without_default_rate_limit(workflow))
+
+rule done:
+    output:
+        "done.txt",
+    shell:
+        "touch {output}"
+
+onsuccess:
+    print("limiter:", workflow.scheduler.job_rate_limiter)
+"""
+
+
+@pytest.mark.parametrize(
+    ("arguments", "switched_off"), [((), True), (("--max-jobs-per-timespan", "20/1s"), False)]
+)
+def test_the_command_lines_default_rate_limiter_is_switched_off(tmp_path, arguments, switched_off):
+    """A real Snakemake run: its command line arms a job rate limiter (100 jobs a second)
+    whose one-second timers keep it alive after the last job; the hook switches that
+    default off once the scheduler exists, and leaves a limit the run chose."""
+    (tmp_path / "Snakefile").write_text(RATE_LIMIT_PROBE, encoding="utf-8")
+    run = subprocess.run(
+        [sys.executable, "-m", "snakemake", "--cores", "1", *arguments],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stderr
+    assert f"switched off: {switched_off}" in run.stdout
+    assert ("limiter: None" in run.stdout) is switched_off
 
 
 def test_the_manifest_joins_job_records_and_distrusts_stale_ones(tmp_path, monkeypatch):

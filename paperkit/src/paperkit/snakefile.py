@@ -2,8 +2,10 @@
 each rule depends on.
 
 - ``prepare_environment``: the date written into documents (``SOURCE_DATE_EPOCH``,
-  from the last commit that changed the paper), one BLAS thread per job, no job
-  rate limiter on one machine, and a stale lock of a killed run cleared.
+  from the last commit that changed the paper), one BLAS thread per job, and a stale
+  lock of a killed run cleared.
+- ``without_default_rate_limit``: no job rate limiter on one machine (an ``onstart``
+  hook: the scheduler exists only then).
 - ``code_of``: the modules a rule's script imports from the paper's packages,
   transitively, as input files, so that editing one reruns exactly the rules
   that use it (Snakemake itself only notices changes to the script file).
@@ -52,17 +54,36 @@ def prepare_environment(workflow) -> None:
     # the environment wins; outputs are canonical either way, see paperkit.atomic.)
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
-    # Snakemake's command line switches on a job rate limiter (100 jobs per second)
-    # that its Python API leaves off. On one machine it limits nothing on a DAG of
-    # this size, and its re-evaluation timer keeps Snakemake alive for a second after
-    # the last job. Off unless a profile chose another limit (a cluster profile should).
-    limit = getattr(workflow.scheduling_settings, "max_jobs_per_timespan", None)
-    if limit is not None and (limit.max_jobs, limit.timespan) == (100, 1):
-        workflow.scheduling_settings.max_jobs_per_timespan = None
     # A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
     # Snakemake process is running here (Snakemake takes its own lock after parsing).
     if message := clear_stale_locks(root):
         print(message, file=sys.stderr)
+
+
+# Snakemake's command line's default for --max-jobs-per-timespan (its Python API has none).
+DEFAULT_RATE_LIMIT = (100, 1)
+
+
+def without_default_rate_limit(workflow) -> bool:
+    """Switch off the job rate limiter that Snakemake's command line arms by default
+    (100 jobs a second), unless the run chose another limit (a cluster profile should).
+    Returns whether it was switched off.
+
+    On one machine it limits nothing on a DAG of this size, but it costs twice: on every
+    scheduling round it arms a one-second ``threading.Timer`` that starts another round,
+    so the rounds multiply with the jobs finished (about 750 in a cold build), and the
+    timers are not daemon threads, so Python waits for the last one before Snakemake
+    exits: up to a second after the last job of every run.
+
+    Called from ``onstart``: the command line's settings replace the workflow's after
+    the Snakefile is parsed, and the scheduler reads them when it is made, just before
+    the hook runs (switching it off while parsing was undone)."""
+    scheduler = getattr(workflow, "scheduler", None)
+    limiter = getattr(scheduler, "job_rate_limiter", None)
+    if limiter is None or (limiter.max_jobs, limiter.timespan) != DEFAULT_RATE_LIMIT:
+        return False
+    scheduler.job_rate_limiter = None
+    return True
 
 
 @cache

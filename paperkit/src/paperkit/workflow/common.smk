@@ -10,9 +10,14 @@ import pypandoc
 from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
 from paperkit.snakefile import code_of as _code_of
-from paperkit.snakefile import prepare_environment
+from paperkit.snakefile import prepare_environment, without_default_rate_limit
 
 prepare_environment(workflow)
+
+
+onstart:
+    without_default_rate_limit(workflow)
+
 
 CODE_PACKAGES = tuple(PAPER.manuscript["code_packages"])
 # The paper's conda environment, relative to the machinery's rule files (conda paths
