@@ -139,9 +139,26 @@ def _status_rule_problems(schema: dict) -> list[str]:
     return problems
 
 
-def _typed(series: pd.Series, kind: str) -> tuple[pd.Series, pd.Series]:
-    """Return the column converted to ``kind`` and a mask of present values that failed."""
-    present = series.notna() & (series.astype("string").str.strip() != "")
+def _present(series: pd.Series) -> pd.Series:
+    """A mask of the values that are there: not missing and, for text, not blank. A
+    number, date or truth value is never blank, so only text is written out and stripped
+    (for a source table of 140,000 rows, that was two thirds of its validation)."""
+    if (
+        pd.api.types.is_numeric_dtype(series)
+        or pd.api.types.is_datetime64_any_dtype(series)
+        or pd.api.types.is_bool_dtype(series)
+    ):
+        return series.notna()
+    return series.notna() & (series.astype("string").str.strip() != "")
+
+
+def _typed(
+    series: pd.Series, kind: str, present: pd.Series | None = None
+) -> tuple[pd.Series, pd.Series]:
+    """Return the column converted to ``kind`` and a mask of present values that failed
+    (``present``: the column's ``_present`` mask, when the caller has it already)."""
+    if present is None:
+        present = _present(series)
     if kind == "string":
         return series.astype("string"), pd.Series(False, index=series.index)
     if kind in ("integer", "number"):
@@ -204,18 +221,19 @@ def violations(
         if name in missing:
             continue
         raw = frame[name]
-        present = raw.notna() & (raw.astype("string").str.strip() != "")
+        present = _present(raw)
         if rule.get("required"):
             flag(~present, name, "a value is required", raw)
-        typed, bad_type = _typed(raw, rule["type"])
+        typed, bad_type = _typed(raw, rule["type"], present)
         flag(bad_type, name, f"must be of type {rule['type']}", raw)
         ok = present & ~bad_type
+        text = raw.astype("string") if "pattern" in rule or "enum" in rule else None
         if "pattern" in rule:
-            matches = raw.astype("string").str.fullmatch(rule["pattern"]).fillna(False)
+            matches = text.str.fullmatch(rule["pattern"]).fillna(False)
             flag(ok & ~matches.astype(bool), name, f"must match pattern {rule['pattern']}", raw)
         if "enum" in rule:
             allowed = [str(v) for v in rule["enum"]]
-            inside = raw.astype("string").isin(allowed).fillna(False).astype(bool)
+            inside = text.isin(allowed).fillna(False).astype(bool)
             flag(ok & ~inside, name, f"must be one of {allowed}", raw)
         if "minimum" in rule:
             flag(
