@@ -416,6 +416,9 @@ def main() -> None:
         ]
         for index, given in enumerate(args.baseline):
             ref, _, python = given.partition("=")
+            # absolute, not resolved: the builds run in other folders, and a venv's python
+            # is a symlink to the base interpreter
+            python = os.path.abspath(python) if python else None
             python = python or baseline_python(ref, folder / f"env-{index}", env)
             trees.append(Tree(ref, lambda t, ref=ref: copy_commit(ref, t), python, folder))
         figures["builds"] = compare_builds(trees, env, args.cores, args.runs)
