@@ -7,6 +7,8 @@ import time
 import numpy as np
 import pytest
 import statsmodels.api as sm
+from hypothesis import given
+from hypothesis import strategies as st
 from scipy import stats
 
 from asylum_regime import breaks as B
@@ -166,6 +168,30 @@ def test_b_bootstrap_rejects_clear_break_and_is_reproducible():
     assert r1.p_bootstrap == r2.p_bootstrap == pytest.approx(1 / 20)
     np.testing.assert_array_equal(r1.bootstrap_statistics, r2.bootstrap_statistics)
     assert abs(r1.argmax - k_true) <= 2
+    # no simulated statistic as large: the p-value of unlimited draws is below 1 - 0.025^(1/19)
+    assert r1.bootstrap_exceedances == 0
+    assert r1.p_bootstrap_interval == pytest.approx((0.0, 1 - 0.025 ** (1 / 19)))
+
+
+@pytest.mark.parametrize(("exceedances", "draws"), [(7, 199), (26, 199), (0, 199), (199, 199)])
+def test_monte_carlo_interval_is_the_exact_binomial_interval(exceedances, draws):
+    exact = stats.binomtest(exceedances, draws).proportion_ci(0.95, method="exact")
+    assert B.monte_carlo_interval(exceedances, draws) == pytest.approx((exact.low, exact.high))
+
+
+@given(st.integers(1, 2000).flatmap(lambda n: st.tuples(st.integers(0, n), st.just(n))))
+def test_monte_carlo_interval_holds_the_share_and_narrows_with_draws(counts):
+    exceedances, draws = counts
+    low, high = B.monte_carlo_interval(exceedances, draws)
+    assert 0 <= low <= exceedances / draws <= high <= 1
+    wider = B.monte_carlo_interval(exceedances * 4, draws * 4)
+    assert wider[1] - wider[0] < high - low
+
+
+def test_a_bootstrap_p_value_near_the_level_is_not_settled_by_199_draws():
+    # the paper's case: 7 of 199 simulated statistics as large as the observed one
+    low, high = B.monte_carlo_interval(7, 199)
+    assert low < 0.05 < high
 
 
 def test_bootstrap_p_value_under_null_is_not_tiny():

@@ -25,7 +25,9 @@ interrupted time series (ITS) robustness analysis:
       option for a short, overdispersed series, where the asymptotic
       distribution is a poor guide. It also covers a base design with a
       linear trend, which Andrews' theory does not (it assumes
-      stationary regressors).
+      stationary regressors). With B draws the p-value is itself an
+      estimate: ``monte_carlo_interval`` gives the range in which the
+      p-value of unlimited draws lies.
 
 ``placebo_p_value``
     The permutation-style p-value (1 + #{|placebo| >= |real|}) / (1 + n) of
@@ -672,6 +674,8 @@ class BreakTest:
     p_asymptotic_method: str
     critical_values: dict | None
     p_bootstrap: float | None = None
+    p_bootstrap_interval: tuple[float, float] | None = None
+    bootstrap_exceedances: int | None = None
     n_boot: int = 0
     seed: int | None = None
     bootstrap_statistics: np.ndarray | None = None
@@ -692,6 +696,7 @@ class BreakTest:
             "p_asymptotic_method": self.p_asymptotic_method,
             "critical_values": self.critical_values,
             "p_bootstrap": self.p_bootstrap,
+            "p_bootstrap_interval": self.p_bootstrap_interval,
             "n_boot": self.n_boot,
             "seed": self.seed,
             "failed_candidates": len(self.failed_candidates),
@@ -910,12 +915,37 @@ def sup_wald_break(
         sups[fitted] = paths[j[fitted], np.flatnonzero(fitted)]
         where[fitted] = cand[j[fitted]]
         ok = np.isfinite(sups)
-        result.p_bootstrap = float((1 + np.sum(sups[ok] >= stat)) / (1 + ok.sum()))
+        exceedances = int(np.sum(sups[ok] >= stat))
+        result.p_bootstrap = float((1 + exceedances) / (1 + ok.sum()))
+        result.p_bootstrap_interval = monte_carlo_interval(exceedances, int(ok.sum()))
+        result.bootstrap_exceedances = exceedances
         result.n_boot = int(ok.sum())
         result.seed = seed
         result.bootstrap_statistics = sups
         result.bootstrap_argmax = where
     return result
+
+
+def monte_carlo_interval(exceedances: int, draws: int, level: float = 0.95) -> tuple[float, float]:
+    """Where the p-value of a bootstrap with unlimited draws lies, given that ``exceedances``
+    of ``draws`` simulated statistics were at least as large as the observed one: the exact
+    (Clopper–Pearson) binomial interval of that share, at ``level``.
+
+    A bootstrap p-value from B draws is an estimate of that limit; with B = 199 and a
+    p-value near 0.05 the interval is several times wider than the distance to 0.05, so
+    whether the test rejects at that level is not settled by the draws."""
+    if not 0 <= exceedances <= draws or draws < 1:
+        raise ValueError(
+            f"need 0 <= exceedances <= draws and draws >= 1, not {exceedances}, {draws}"
+        )
+    tail = (1 - level) / 2
+    low = 0.0 if exceedances == 0 else stats.beta.ppf(tail, exceedances, draws - exceedances + 1)
+    high = (
+        1.0
+        if exceedances == draws
+        else stats.beta.ppf(1 - tail, exceedances + 1, draws - exceedances)
+    )
+    return float(low), float(high)
 
 
 # --------------------------------------------------------------------------- placebo

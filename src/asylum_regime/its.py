@@ -567,6 +567,10 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
             "df": test.df,
             "argmax_month": test.argmax_label,
             "p_bootstrap": test.p_bootstrap,
+            # the range of the p-value of unlimited draws (Monte Carlo 95% interval)
+            "p_bootstrap_low": test.p_bootstrap_interval[0],
+            "p_bootstrap_high": test.p_bootstrap_interval[1],
+            "bootstrap_exceedances": test.bootstrap_exceedances,
             "bootstrap_draws": test.n_boot,
             "p_asymptotic": test.p_asymptotic,
             "wald_at_statement": at_statement,

@@ -580,6 +580,16 @@ def break_numbers(test: dict) -> dict[str, dict]:
             f"{prefix}_p": number_entry(
                 result["p_bootstrap"], "p_value", f"Bootstrap p-value, {shift} shift.", 3
             ),
+            **{
+                f"{prefix}_p_{end}": number_entry(
+                    result[f"p_bootstrap_{end}"],
+                    "decimal",
+                    f"{end.capitalize()} end of the bootstrap p-value's Monte Carlo 95% "
+                    f"interval, {shift} shift.",
+                    3,
+                )
+                for end in ("low", "high")
+            },
             f"{prefix}_month": number_entry(
                 result["argmax_month"] + "-01", "month", f"Month of the largest Wald, {shift}."
             ),
