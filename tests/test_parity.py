@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-import pypandoc
+from pathlib import Path
 
+import pypandoc
+import pytest
+import yaml
+
+from paperkit.labels import validate_labels
 from paperkit.manuscript import read_sources, skeleton
 from paperkit.parity import label_problems, parity_problems
 
@@ -83,3 +88,27 @@ def test_cross_references_and_addresses_are_not_citations():
 def test_labels_must_have_the_same_keys_in_every_language():
     labels = {"en": {"a": 1, "b": {"c": 2}}, "tr": {"a": 1, "b": {}}}
     assert label_problems(labels) == ["labels: in en but not in tr: b.c"]
+
+
+ROOT = Path(__file__).resolve().parents[1]
+LABELS = ROOT / "manuscript" / "labels.yaml"
+
+
+def test_the_committed_labels_keep_their_schema():
+    for path in (LABELS, ROOT / "tests/fixtures/minipaper/manuscript/labels.yaml"):
+        validate_labels(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+
+
+def test_labels_missing_what_the_machinery_writes_name_language_and_key():
+    """The machinery writes cross-reference names, the HTML's "made by" lines and the
+    main-specification phrase in every language: a language without them is an error
+    naming it and the key, before any document is made."""
+    labels = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    del labels["tr"]["references"]["tbl"]
+    del labels["en"]["scope"]
+    with pytest.raises(ValueError) as raised:
+        validate_labels(labels, "manuscript/labels.yaml")
+    message = str(raised.value)
+    assert message.startswith("manuscript/labels.yaml breaks its schema (labels.schema.yaml)")
+    assert "en: 'scope' is a required property" in message
+    assert "tr.references: 'tbl' is a required property" in message

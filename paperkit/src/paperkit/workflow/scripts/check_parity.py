@@ -1,7 +1,7 @@
 """Read every language's text into Pandoc's AST once, and check that the languages carry
 the same sections, figures, tables, numbers, claims and citations, that citations and
-bibliography match, that the labels have the same keys and that each text uses the
-glossary's terms; fail with the differences."""
+bibliography match, that the labels keep their schema and have the same keys, and that
+each text uses the glossary's terms; fail with the differences."""
 
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -11,6 +11,7 @@ import yaml
 from paperkit.atomic import write_json, write_text
 from paperkit.glossary import glossary_problems, plain_text, validate_glossary
 from paperkit.jobs import run_job
+from paperkit.labels import validate_labels
 from paperkit.manuscript import read_sources, skeleton, source_blocks
 from paperkit.parity import parity_problems
 
@@ -39,6 +40,7 @@ def main() -> None:
         )
     bibliography = "\n".join(Path(p).read_text("utf-8") for p in snakemake.input.bibliography)
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
+    validate_labels(labels, snakemake.input.labels)
     skeletons = {lang: skeleton(ast) for lang, ast in asts.items()}
     problems = parity_problems(skeletons, bibliography, {lang: labels[lang] for lang in languages})
     glossary = snakemake.input.glossary  # one file, or none
