@@ -418,8 +418,11 @@ def main() -> None:
             ref, _, python = given.partition("=")
             # absolute, not resolved: the builds run in other folders, and a venv's python
             # is a symlink to the base interpreter
-            python = os.path.abspath(python) if python else None
-            python = python or baseline_python(ref, folder / f"env-{index}", env)
+            python = (
+                os.path.abspath(python)
+                if python
+                else baseline_python(ref, folder / f"env-{index}", env)
+            )
             trees.append(Tree(ref, lambda t, ref=ref: copy_commit(ref, t), python, folder))
         figures["builds"] = compare_builds(trees, env, args.cores, args.runs)
         workdir = trees[0].current

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pypandoc
 import pytest
 import yaml
@@ -11,6 +9,7 @@ import yaml
 from paperkit.labels import validate_labels
 from paperkit.manuscript import read_sources, skeleton
 from paperkit.parity import label_problems, parity_problems
+from tests.conftest import ROOT
 
 PANDOC = pypandoc.get_pandoc_path()
 BIB = "@book{krasner1982,\n title={T}}\n@article{betts2009,\n title={T}}\n"
@@ -90,7 +89,6 @@ def test_labels_must_have_the_same_keys_in_every_language():
     assert label_problems(labels) == ["labels: in en but not in tr: b.c"]
 
 
-ROOT = Path(__file__).resolve().parents[1]
 LABELS = ROOT / "manuscript" / "labels.yaml"
 
 

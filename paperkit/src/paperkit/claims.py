@@ -66,7 +66,6 @@ ARITHMETIC = {
 FUNCTIONS = {"abs": abs, "min": min, "max": max}
 QUANTIFIERS = ("all", "any", "share", "count", "lowest", "highest", "median")
 SCOPES = ("numbers", "multiverse", "main")
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "claims.schema.yaml"
 
 
 class ClaimError(ValueError):
@@ -111,11 +110,9 @@ def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
 
 def validate_claims_file(entries: dict) -> None:
     """Check a claims file against its schema (one error per broken claim)."""
-    import yaml
+    from paperkit.jsonschemas import machinery_schema, schema_problems
 
-    from paperkit.jsonschemas import schema_problems
-
-    if lines := schema_problems(entries, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
+    if lines := schema_problems(entries, machinery_schema("claims")):
         raise ClaimError("the claims file breaks its schema:\n  " + "\n  ".join(lines))
 
 

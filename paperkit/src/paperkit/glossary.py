@@ -17,17 +17,12 @@ and at word starts, and names the file and the sentence. Standard library only.
 from __future__ import annotations
 
 import re
-from pathlib import Path
-
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "glossary.schema.yaml"
 
 
 def validate_glossary(entries: dict) -> None:
-    import yaml
+    from paperkit.jsonschemas import machinery_schema, schema_problems
 
-    from paperkit.jsonschemas import schema_problems
-
-    if lines := schema_problems(entries, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
+    if lines := schema_problems(entries, machinery_schema("glossary")):
         raise ValueError("the glossary breaks its schema:\n  " + "\n  ".join(lines))
 
 

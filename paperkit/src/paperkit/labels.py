@@ -8,17 +8,11 @@ same keys is the parity check's (``paperkit.parity.label_problems``).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "labels.schema.yaml"
+from paperkit.jsonschemas import machinery_schema, schema_problems
 
 
 def validate_labels(labels: dict, path: str = "labels") -> None:
     """Raise ValueError naming each place where ``labels`` (read from ``path``) breaks the
     schema."""
-    import yaml
-
-    from paperkit.jsonschemas import schema_problems
-
-    if lines := schema_problems(labels, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
-        raise ValueError(f"{path} breaks its schema ({SCHEMA.name}):\n  " + "\n  ".join(lines))
+    if lines := schema_problems(labels, machinery_schema("labels")):
+        raise ValueError(f"{path} breaks its schema (labels.schema.yaml):\n  " + "\n  ".join(lines))

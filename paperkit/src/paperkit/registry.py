@@ -17,9 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from paperkit.jsonschemas import schema_problems
-
-SCHEMA = Path(__file__).resolve().parent / "schemas" / "registry.schema.yaml"
+from paperkit.jsonschemas import machinery_schema, schema_problems
 
 
 class RegistryError(ValueError):
@@ -52,7 +50,7 @@ class Registry:
     @classmethod
     def load(cls, path: str | Path) -> Registry:
         data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-        if lines := schema_problems(data, yaml.safe_load(SCHEMA.read_text(encoding="utf-8"))):
+        if lines := schema_problems(data, machinery_schema("registry")):
             raise RegistryError(f"{path}: not a valid registry:\n  " + "\n  ".join(lines))
         registry = cls(**data)
         unknown = [

@@ -47,17 +47,15 @@ import datetime as dt
 import io
 import re
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from paperkit.jsonschemas import schema_problems
+from paperkit.jsonschemas import machinery_schema, schema_problems
 
 MAX_REPORTED = 10
 BOOLEAN_WORDS = {"true": True, "false": False}
-META_SCHEMA = Path(__file__).resolve().parent / "schemas" / "table.schema.yaml"
 
 
 @dataclass(frozen=True)
@@ -93,16 +91,11 @@ class SchemaError(ValueError):
     """A table schema file breaks the schema of schemas."""
 
 
-@cache
-def _meta_schema() -> dict:
-    return yaml.safe_load(META_SCHEMA.read_text(encoding="utf-8"))
-
-
 def load_schema(path: str | Path) -> dict:
     """A table schema, checked against ``paperkit/schemas/table.schema.yaml``."""
     with open(path, encoding="utf-8") as handle:
         schema = yaml.safe_load(handle)
-    if lines := schema_problems(schema, _meta_schema()):
+    if lines := schema_problems(schema, machinery_schema("table")):
         raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(lines))
     if problems := _status_rule_problems(schema):
         raise SchemaError(f"{path}: not a valid table schema:\n  " + "\n  ".join(problems))
