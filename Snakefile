@@ -12,6 +12,7 @@ the registered figures and tables, claims, parity, rendering, provenance) is the
 from snakemake.utils import min_version, validate
 
 from paperkit.paper import Paper
+from paperkit.snakefile import every_output
 
 min_version("9.0")
 
@@ -52,9 +53,23 @@ localrules:
 rule all:
     default_target: True
     input:
-        # Every pinned source is fetched and verified, including those no result reads yet.
-        expand("data/raw/sources/{source}.{ext}", source=SOURCES, ext=["rda", "provenance.json"]),
-        expand("data/processed/{dataset}.csv", dataset=TIDY_DATASETS),
-        "results/checks/parity.json",
-        "results/snapshot.json",
-        PAPER.documents(),
+        # Every file the build makes, not only the documents: Snakemake makes a missing
+        # file again only when it is a target or an out-of-date job reads it, so a file a
+        # failed run took away could stay missing after a run that exits 0.
+        every_output(
+            workflow.rules,
+            {
+                **MACHINERY_JOBS,
+                # Every pinned source is fetched and verified, including those no result
+                # reads yet.
+                "acquire_source": [{"source": source} for source in SOURCES],
+                "tidy_source": [{"dataset": dataset} for dataset in TIDY_DATASETS],
+                "multiverse_batch": [
+                    {"family": family, "batch": batch}
+                    for family, batches in MULTIVERSE_BATCHES.items()
+                    for batch in range(len(batches))
+                ],
+                "multiverse_gather": [{"family": family} for family in FAMILIES],
+            },
+            on_demand=ON_DEMAND_RULES,
+        ),

@@ -234,3 +234,49 @@ def pandoc_defaults_inputs(defaults: dict[str, list[str]]) -> list[str]:
         if "reference-doc" in entries:
             files.add(entries["reference-doc"])
     return sorted(files)
+
+
+def every_output(
+    rules, wildcards: dict[str, list[dict[str, object]]], on_demand=(), default="all"
+) -> list[str]:
+    """Every file the build makes, as the inputs of its default target: each output of
+    each rule of ``rules`` (Snakemake's ``workflow.rules``), those of a rule with
+    wildcards once for each of its ``wildcards`` (rule name → the values of every job
+    the build runs), leaving out the ``default`` target itself, rules that make nothing
+    and the deliverables made only on demand (``on_demand``: rule names).
+
+    Snakemake makes a missing file only when a job that is out of date needs it, or when
+    it is a target. A file that is neither a target nor read by an out-of-date job stays
+    missing, and the run ends with exit 0: a gate (``results/checks/facts.json``) or a
+    multiverse batch that a failed job took away, when the input that broke it is put
+    back with its old date, is never made again. With every output a target, a run that
+    exits 0 has them all, and each is current.
+
+    A rule with wildcards that is given no values and is not on demand is an error, so
+    that a new rule cannot drop out of the build unseen."""
+    from snakemake.io import apply_wildcards
+
+    files: list[str] = []
+    forgotten = []
+    for defined in rules:
+        if defined.name == default or defined.name in on_demand or not defined.output:
+            continue
+        patterns = [str(item) for item in defined.output]
+        if not defined.wildcard_names:
+            files += patterns
+        elif defined.name in wildcards:
+            files += [
+                apply_wildcards(pattern, {key: str(value) for key, value in values.items()})
+                for values in wildcards[defined.name]
+                for pattern in patterns
+            ]
+        else:
+            forgotten.append(f"{defined.name} ({', '.join(sorted(defined.wildcard_names))})")
+    if forgotten:
+        raise ValueError(
+            "the default target does not know which jobs of these rules the build runs: "
+            + "; ".join(forgotten)
+            + ". Give their wildcards' values to every_output in the Snakefile, or list the "
+            "rule as made on demand."
+        )
+    return sorted(set(files))

@@ -175,3 +175,14 @@ rule diff_summary:
         languages=LANGUAGES,
     script:
         "scripts/diff_summary.py"
+
+
+# Made only when asked for: never targets of the paper's default rule (every_output).
+ON_DEMAND_RULES = [
+    "journal_docx",
+    "journal_figures",
+    "journal",
+    "diff_base",
+    "diff_paper",
+    "diff_summary",
+]

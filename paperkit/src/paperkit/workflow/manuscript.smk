@@ -97,6 +97,11 @@ rule render_paper:
         "scripts/render_paper.py"
 
 
+# The jobs of the machinery's rules with wildcards that every build runs, by rule (for the
+# paper's default target, paperkit.snakefile.every_output).
+MACHINERY_JOBS = {"render_paper": [{"lang": lang} for lang in LANGUAGES]}
+
+
 onerror:
     # A failed run leaves no document where a reader would take it for the current
     # paper: the documents are removed (the next run renders them again once the
