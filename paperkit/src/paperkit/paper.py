@@ -63,7 +63,9 @@ class Paper:
 
     @cached_property
     def registry(self) -> Registry:
-        return Registry.load(self.root / self.manuscript["registry"])
+        return Registry.load(
+            self.root / self.manuscript["registry"], name=self.manuscript["registry"]
+        )
 
     @property
     def numbers(self) -> list[str]:

@@ -113,6 +113,12 @@ def _module_file(name: str) -> str | None:
     return None
 
 
+def module_file(name: str) -> str | None:
+    """The file of the module ``name`` (dotted) of an importable package, found without
+    importing it; None when there is none."""
+    return _module_file(name)
+
+
 def _parse_imports(text: str, path: str, packages: tuple[str, ...]) -> list[str]:
     tree = ast.parse(text, filename=path)
     names: set[str] = set()

@@ -65,5 +65,9 @@ for _job, _entry in PAPER.registry.jobs.items():
             figures=_figures,
             tables=_tables,
             job_params=PAPER.registry.job_params(_job, config),
+            # The job's registry entries (functions, inputs, style): an edit of one
+            # reruns this job and what depends on it, and no other job.
+            registry=PAPER.registry.job_entries(_job),
+            registry_file=PAPER.manuscript["registry"],
         script:
             "scripts/draw.py"

@@ -9,32 +9,50 @@ from paperkit.atomic import write_text
 from paperkit.figures import save_figure
 from paperkit.jobs import run_job
 from paperkit.languages import languages_from_config
-from paperkit.registry import Registry, load_callable
+from paperkit.registry import EntryData, load_callable
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 
 def main() -> None:
     config = snakemake.config
-    registry = Registry.load(config["manuscript"]["registry"])
+    # The job's registry entries, as its rule's params have them (an edit reruns the job).
+    entries = snakemake.params.registry
     job = snakemake.params.job
-    inputs = {name: snakemake.input[name] for name in registry.jobs[job]["inputs"]}
-    data = load_callable(registry.jobs[job]["prepare"])(inputs, snakemake.params.job_params)
+    prepare = entries["job"]["prepare"]
+    inputs = {name: snakemake.input[name] for name in entries["job"]["inputs"]}
+    data = load_callable(prepare)(inputs, snakemake.params.job_params)
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
-    style = load_callable(registry.figure_style["rc"])
+    style = entries.get("figure_style")
+    rc = load_callable(style["rc"]) if style else None
+
+    def data_for(where: str, reference: str) -> EntryData:
+        return EntryData(
+            data,
+            registry=snakemake.params.registry_file,
+            where=where,
+            reference=reference,
+            job=job,
+            prepare=prepare,
+        )
+
     out = snakemake.output
     for code, language in languages_from_config(config["languages"]).items():
         for name in snakemake.params.figures:
-            figure = load_callable(registry.figures[name]["draw"])(data, labels[code], language)
+            reference = entries["figures"][name]["draw"]
+            draw = load_callable(reference)
+            figure = draw(data_for(f"figures.{name}.draw", reference), labels[code], language)
             save_figure(
                 figure,
                 out[f"{name}_{code}_svg"],
                 out[f"{name}_{code}_png"],
-                style,
-                registry.figure_style["png_dpi"],
+                rc,
+                style["png_dpi"],
             )
         for name in snakemake.params.tables:
-            text = load_callable(registry.tables[name]["build"])(data, labels[code], language)
+            reference = entries["tables"][name]["build"]
+            build = load_callable(reference)
+            text = build(data_for(f"tables.{name}.build", reference), labels[code], language)
             write_text(text, out[f"table_{name}_{code}"])
 
 
