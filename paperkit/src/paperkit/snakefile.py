@@ -286,3 +286,27 @@ def every_output(
             "rule as made on demand."
         )
     return sorted(set(files))
+
+
+def unwritable_folder(folder: str | Path) -> str | None:
+    """Why the build could not write into ``folder`` (making it if need be), with the fix,
+    in a line; None when it can. Read from the file system, nothing written (parsing
+    changes nothing): a file where the folder, or a folder above it, should be, or a
+    folder without write permission for this user (``os.access``, which also says no to
+    root on a read-only file system, where a chmod would not stop root)."""
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    if not existing.is_dir():
+        return (
+            f"{folder}/ cannot be made, for {existing} is a file, not a folder: move or "
+            f"remove that file, then run again."
+        )
+    if not os.access(existing, os.W_OK | os.X_OK):
+        return (
+            f"{folder}/ cannot be written, for {existing}/ is read-only (its permissions, or "
+            f"a read-only file system): make it writable (`chmod -R u+w {existing}`), or "
+            f"build in a writable copy of the project."
+        )
+    return None

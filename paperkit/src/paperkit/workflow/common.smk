@@ -10,7 +10,7 @@ import pypandoc
 from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
 from paperkit.snakefile import code_of as _code_of
-from paperkit.snakefile import prepare_environment, without_default_rate_limit
+from paperkit.snakefile import prepare_environment, unwritable_folder, without_default_rate_limit
 
 prepare_environment(workflow)
 

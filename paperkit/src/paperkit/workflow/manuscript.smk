@@ -16,6 +16,13 @@ PANDOC_DEFAULTS = {
     },
 }
 
+# The documents' folders must be writable before any job starts: Snakemake itself would
+# stop with a traceback (a file where a folder should be) or fail the render jobs one
+# by one (a read-only folder).
+for _lang in LANGUAGES:
+    if _problem := unwritable_folder(f"{BUILD}/{_lang}"):
+        sys.exit(f"The documents' folder {_problem}")
+
 
 rule check_parity:
     input:
@@ -103,19 +110,25 @@ MACHINERY_JOBS = {"render_paper": [{"lang": lang} for lang in LANGUAGES]}
 
 
 onerror:
-    # A failed run leaves no document where a reader would take it for the current
-    # paper: the documents are removed (the next run renders them again once the
-    # failure is fixed); the last documents that passed every check stay in the
-    # last-good folder (copied by the render job).
-    removed = [
-        path for path in PAPER.documents() if Path(path).is_file() and not workflow.dryrun
-    ]
+    # A failed run takes away the documents that depended on what failed: those whose
+    # render job was due and did not finish, so that none is mistaken for the current
+    # paper (the next run renders them again once the failure is fixed). Documents that
+    # were current stay: a failed diff or journal job takes nothing away, and a run that
+    # fails before any job (an invalid config) changes nothing. The last documents that
+    # passed every check stay in the last-good folder (copied by the render job).
+    due = {
+        str(path)
+        for job in workflow.dag.needrun_jobs()
+        if job.rule.name == "render_paper"
+        for path in job.output
+    }
+    removed = [path for path in PAPER.documents() if path in due and Path(path).is_file()]
     for path in removed:
         Path(path).unlink()
     if removed:
         print(
-            f"The build failed: the documents in {BUILD}/ were removed, so that none is "
-            f"mistaken for the current paper; the last good ones are in "
-            f"{PAPER.manuscript['folder']}/last-good/.",
+            f"The build failed: the documents in {BUILD}/ that depended on what failed were "
+            f"removed, so that none is mistaken for the current paper; the last good ones "
+            f"are in {PAPER.manuscript['folder']}/last-good/.",
             file=sys.stderr,
         )
