@@ -7,6 +7,7 @@ import json
 import math
 import subprocess
 import sys
+from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 
 import pytest
@@ -22,21 +23,50 @@ from paperkit.provenance import job_records, manifest
 finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False)
 
 
+def significant_digits(value: float) -> int:
+    """How many significant decimal digits the shortest repr of ``value`` has."""
+    return len(Decimal(repr(value)).normalize().as_tuple().digits)
+
+
+def reference_rounding(value: float) -> float:
+    """``value`` rounded to SIGNIFICANT_DIGITS significant digits by Python's decimal
+    module (exact binary value, half to even): an oracle independent of the string
+    formatting that canonical_float uses."""
+    context = Context(prec=SIGNIFICANT_DIGITS, rounding=ROUND_HALF_EVEN)
+    return float(context.plus(Decimal(value))) + 0.0
+
+
 @given(finite)
-def test_canonical_floats_are_stable_and_close(value):
+def test_canonical_floats_are_the_nearest_six_digit_value(value):
     once = canonical_float(value)
+    assert once == reference_rounding(value)
+    assert significant_digits(once) <= SIGNIFICANT_DIGITS
     assert canonical_float(once) == once  # idempotent: rounding a written value changes nothing
     assert math.isclose(once, value, rel_tol=10 ** (1 - SIGNIFICANT_DIGITS), abs_tol=1e-300)
+
+
+def test_canonical_floats_round_known_values():
+    assert canonical_float(0.123456789) == 0.123457
+    assert canonical_float(3737369.4) == 3737370.0
+    assert canonical_float(-0.0) == 0.0 and math.copysign(1, canonical_float(-0.0)) == 1.0
+    assert canonical_float(2.5e-7 + 1e-22) == 2.5e-7
 
 
 @given(finite, st.floats(min_value=-1e-12, max_value=1e-12))
 def test_kernel_sized_differences_vanish_except_at_a_rounding_boundary(value, relative):
     """Values differing in the 12th digit (what differing BLAS kernels give) are written
-    the same unless they straddle a rounding boundary of the 6th digit."""
+    the same unless they straddle a rounding boundary of the 6th digit: then they are
+    written as two neighbouring six-digit values with the boundary between the two."""
     nearby = value * (1 + relative)
-    if canonical_float(value) != canonical_float(nearby):
-        boundary = abs(canonical_float(value) - canonical_float(nearby))
-        assert boundary <= abs(value) * 10 ** (1 - SIGNIFICANT_DIGITS) + 1e-300
+    one, other = canonical_float(value), canonical_float(nearby)
+    assert significant_digits(one) <= SIGNIFICANT_DIGITS
+    assert significant_digits(other) <= SIGNIFICANT_DIGITS
+    if one != other:
+        low, high = sorted((value, nearby))
+        boundary = (one + other) / 2
+        on_edge = math.isclose(boundary, low) or math.isclose(boundary, high)
+        assert low <= boundary <= high or on_edge
+        assert abs(one - other) <= abs(value) * 10 ** (1 - SIGNIFICANT_DIGITS) + 1e-300
 
 
 def test_plain_rounds_nested_floats_and_drops_non_finite():
