@@ -25,7 +25,9 @@ Kinds of value (declared with each number in the results files):
   text: ``= 0.042`` with ``digits`` decimals, or ``< 0.001`` below that (tr ``< 0,001``)
 - ``countries``: a list of ISO 3166-1 alpha-2 codes, written as the language's
   country names joined as a list (en ``Syria, Iraq and Iran``; tr ``Suriye, Irak ve İran``)
-- ``text``: a string used as it is
+- ``text``: a string used as it is, or a mapping language code → string for words
+  that differ by language (en ``mid-2025``; tr ``2025 yılı ortasında``), each
+  language taking its own
 """
 
 from __future__ import annotations
@@ -96,7 +98,14 @@ class Language:
         if kind == "countries":
             return format_list([self.country(code, code) for code in value], locale=locale)
         if kind == "text":
-            return str(value)
+            if not isinstance(value, dict):
+                return str(value)
+            if self.code not in value:
+                raise LanguageError(
+                    f"the text value {value!r} has no words for '{self.code}'; its results "
+                    f"file must give every language of the paper"
+                )
+            return str(value[self.code])
         raise ValueError(f"unknown kind {kind!r}; expected one of {KINDS}")
 
     def country(self, iso2: str, fallback: str) -> str:

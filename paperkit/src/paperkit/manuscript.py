@@ -245,7 +245,11 @@ class _Resolver:
             )
             return match.group(0)
         number = self.context.numbers[name]
-        text = number.formatted(language)
+        try:
+            text = number.formatted(language)
+        except LanguageError as error:
+            self.problems.append(f"{self.locate(match.group(0))}: {error}")
+            return match.group(0)
         if not case:
             return text
         try:
