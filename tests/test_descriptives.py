@@ -57,7 +57,10 @@ def test_largest_host_and_shares():
 
 def test_numbers():
     pop = population()
-    numbers = hosted_numbers(hosted_by_origin(pop, "TUR", 2019, 2021), pop, "TUR")
+    words = {"en": "the end of 2021"}
+    numbers = hosted_numbers(hosted_by_origin(pop, "TUR", 2019, 2021), pop, "TUR", last_as_of=words)
+    assert numbers["hosted_last_as_of"]["value"] == words
+    assert numbers["hosted_last_as_of"]["kind"] == "text"
     assert numbers["syria_peak_year"]["value"] == 2020
     assert numbers["syria_peak_count"]["value"] == 300
     assert numbers["syria_last"]["value"] == 210

@@ -17,9 +17,16 @@ from paperkit.numbers import number_entry, with_unverified
 
 
 def hosted_numbers(
-    hosted: pd.DataFrame, population: pd.DataFrame, asylum_iso: str, origin: str = "SYR"
+    hosted: pd.DataFrame,
+    population: pd.DataFrame,
+    asylum_iso: str,
+    origin: str = "SYR",
+    *,
+    last_as_of: dict[str, str],
 ) -> dict[str, dict]:
-    """The numbers the text quotes about the hosted population, with their kinds."""
+    """The numbers the text quotes about the hosted population, with their kinds.
+    ``last_as_of``: when the last year's figures stand, as each language writes it
+    (``paperkit.periods.ReferencePeriod.words``: "mid-2025" in a mid-year release)."""
     totals = hosted.groupby("year")["hosted"].sum()
     by_origin = hosted.query("coo_iso == @origin").set_index("year")["hosted"]
     peak_year = int(by_origin.idxmax())
@@ -35,6 +42,12 @@ def hosted_numbers(
     return {
         "hosted_first_year": number(first_year, "year", "First year of the hosted series."),
         "hosted_last_year": number(last_year, "year", "Last year of the hosted series."),
+        "hosted_last_as_of": number(
+            last_as_of,
+            "text",
+            "When the last year's figures stand: the end of the year, or mid-year in a "
+            "mid-year release (the pin's period), as each language writes it.",
+        ),
         "hosted_total_first": number(
             int(totals.loc[first_year]), "count", "Refugees and asylum-seekers hosted, first year."
         ),

@@ -1,9 +1,17 @@
 # Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
+from asylum_regime.releases import source_periods
 from paperkit.acquire import Source, set_aside_unpinned
 from snakemake.logging import logger
 
 SOURCE_FOLDER = "data/raw/sources"
 SOURCES = sorted(config["sources"])
+# When each source's latest figures stand (period, as_of), checked when the workflow
+# starts: a UNHCR pin must agree with its release's version, so that mid-year figures
+# are never written as end-of-year ones.
+SOURCE_PERIODS = source_periods(config["sources"])
+# What a source's period says is the text's business, not the file's: declaring or
+# changing it fetches nothing again.
+PERIOD_KEYS = ("period", "as_of")
 
 # Every build re-verifies every stored source against its pin before any job
 # runs: a copy that differs is moved to data/raw/sources/rejected/ and acquired
@@ -31,7 +39,11 @@ rule acquire_source:
         "../../environment.yml"
     params:
         # The pin is a parameter, so moving it (a data update) reruns the job.
-        pin=lambda wildcards: config["sources"][wildcards.source],
+        pin=lambda wildcards: {
+            key: value
+            for key, value in config["sources"][wildcards.source].items()
+            if key not in PERIOD_KEYS
+        },
         store=f"{SOURCE_FOLDER}/.store",
     script:
         "../scripts/acquire.py"

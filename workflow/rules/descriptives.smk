@@ -1,5 +1,6 @@
 # Stage 3: descriptive results on UNHCR stocks hosted by Türkiye (its figure is drawn
 # by the registered job figure_hosted, workflow/registry.yaml).
+from asylum_regime.releases import latest_period
 
 
 rule hosted_descriptives:
@@ -19,5 +20,9 @@ rule hosted_descriptives:
         runtime=10,
     params:
         hosted=config["hosted"],
+        # When the latest figures stand (the pin's period) and each language's words for
+        # it: a mid-year release's last year is "mid-2025", not "the end of 2025".
+        latest=latest_period(SOURCE_PERIODS, "unhcr_population").as_config(),
+        period_words={code: PAPER.labels[code]["periods"] for code in PAPER.codes},
     script:
         "../scripts/hosted.py"
