@@ -133,6 +133,28 @@ def test_a_pin_whose_period_disagrees_with_its_release_is_refused(change, messag
         source_periods(sources)
 
 
+def schema_problems_of(sources: dict[str, dict]) -> list[str]:
+    import jsonschema
+
+    config = {**read_yaml("config/config.yaml"), "sources": sources}
+    schema = read_yaml("workflow/schemas/config.schema.yaml")
+    return [error.message for error in jsonschema.Draft202012Validator(schema).iter_errors(config)]
+
+
+def test_the_config_schema_takes_the_period_keys_together_and_only_the_two_dates():
+    assert schema_problems_of(merged_sources(MID_YEAR)) == []
+    sources = merged_sources(MID_YEAR)
+    del sources["unhcr_population"]["as_of"]
+    assert schema_problems_of(sources) == ["'as_of' is a dependency of 'period'"]
+    sources = merged_sources(MID_YEAR)
+    sources["unhcr_population"]["as_of"] = "2025-07-01"
+    [problem] = schema_problems_of(sources)
+    assert "'2025-07-01' does not match" in problem
+    sources["unhcr_population"].update(as_of="2025-06-30", period="mid-2025")
+    [problem] = schema_problems_of(sources)
+    assert "'mid-2025' is not one of ['end-year', 'mid-year']" in problem
+
+
 # --------------------------------------------------------------------------- words
 
 
@@ -230,6 +252,7 @@ def dry_run(tree, *args):
     return run.returncode, run.stdout + run.stderr
 
 
+@pytest.mark.slow  # two parses of the workflow (a minute on a busy machine)
 def test_the_workflow_refuses_a_mid_year_pin_declared_end_year_when_it_starts(tmp_path):
     """Parsing needs no data: the mid-year overlay is accepted, and the same overlay with
     the end-year period of the pin it replaces stops the workflow naming key and fix."""
