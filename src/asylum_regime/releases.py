@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from paperkit.periods import PeriodError, ReferencePeriod
+from paperkit.periods import PERIODS, PeriodError, ReferencePeriod
 
 UNHCR_RELEASE = re.compile(r"^refugees (\d{4})\.(\d{1,2})\.(\d+)$")
 # Month of a refugees version → the period of its latest figures.
@@ -41,8 +41,7 @@ def unhcr_release_period(release: str) -> ReferencePeriod | None:
             f"another kind of release, add its month to asylum_regime.releases.UNHCR_MONTHS"
         )
     period = UNHCR_MONTHS[month]
-    day = dt.date(year, month, 30 if month == 6 else 31)
-    return ReferencePeriod(period, day)
+    return ReferencePeriod(period, dt.date(year, *PERIODS[period]))
 
 
 def source_periods(sources: dict[str, dict]) -> dict[str, ReferencePeriod | None]:
@@ -54,11 +53,9 @@ def source_periods(sources: dict[str, dict]) -> dict[str, ReferencePeriod | None
         given = unhcr_release_period(entry["release"])
         if given is not None and declared != given:
             wanted = given.as_config()
-            said = (
-                "declares none"
-                if declared is None
-                else (f"declares period '{declared.period}', as_of '{declared.as_of}'")
-            )
+            said = "declares none"
+            if declared is not None:
+                said = f"declares period '{declared.period}', as_of '{declared.as_of}'"
             raise PeriodError(
                 f"config sources.{name}: release '{entry['release']}' carries "
                 f"{given.period} figures as of {given.as_of}, but the pin {said}; set "
