@@ -243,6 +243,33 @@ def test_the_text_writes_end_year_figures_as_end_of_year_in_both_languages():
     assert "2025 yılı sonunda Suriyeli nüfus, en yüksek düzeyine göre" in tr
 
 
+def hosted_figure_notes(latest: ReferencePeriod, code: str) -> str:
+    """The words under the hosted figure in language ``code``, drawn from the real draw
+    function with the period ``latest``."""
+    from asylum_regime import figures
+
+    table = pd.DataFrame(
+        [(year, "SYR", 1000 * (year - 2009)) for year in range(2010, 2026)],
+        columns=["year", "origin", "hosted"],
+    )
+    countries = pd.DataFrame({"iso2": ["SY"], "name": ["Syria"]}, index=["SYR"])
+    config = read_yaml("config/config.yaml")
+    language = Language.from_config(code, config["languages"][code])
+    data = {"table": table, "countries": countries, "release": "r", "latest": latest}
+    figure = figures.hosted_figure(data, LABELS[code], language)
+    return re.sub(r"\s+", " ", " ".join(text.get_text() for text in figure.texts))
+
+
+def test_the_hosted_figure_notes_a_mid_year_release_s_last_year():
+    """Its caption says "at the end of each year"; a mid-year release's last year is not."""
+    assert "The figures for 2025 are as at 30 June 2025." in hosted_figure_notes(MID_2025, "en")
+    tr = hosted_figure_notes(MID_2025, "tr")
+    assert "2025 yılına ait rakamlar 30 Haziran 2025 itibarıyladır." in tr
+    for code in ("en", "tr"):
+        notes = hosted_figure_notes(END_2025, code)
+        assert "30 June" not in notes and "30 Haziran" not in notes
+
+
 # --------------------------------------------------------------------------- the workflow
 
 

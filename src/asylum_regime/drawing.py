@@ -15,6 +15,7 @@ import pandas as pd
 from asylum_regime.coding import read_table
 from asylum_regime.harmonisation import INDEX_NAMES, sensitivity_ranges
 from asylum_regime.io import read_processed
+from paperkit.periods import ReferencePeriod
 
 
 def _json(path: str | Path) -> dict:
@@ -26,6 +27,7 @@ def hosted_data(inputs: dict, params: dict) -> dict:
         "table": pd.read_csv(inputs["table"]),
         "countries": read_processed(inputs["countries"], "countrynames").set_index("iso3"),
         "release": params["release"],
+        "latest": ReferencePeriod.from_pin("unhcr_population", params),
     }
 
 

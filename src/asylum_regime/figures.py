@@ -634,8 +634,12 @@ def hosted_figure(data: dict, labels: dict, lang: Language) -> Figure:
         else lang.country(countries.at[code, "iso2"], countries.at[code, "name"])
         for code in origins
     }
-    note = labels["source_unhcr"].format(release=data["release"])
-    return plot_hosted_by_origin(grouped, names, labels, lang, note)
+    notes = [labels["source_unhcr"].format(release=data["release"])]
+    # The caption says "at the end of each year": a mid-year release's last year is not.
+    last_year = int(grouped["year"].max())
+    if data["latest"].of_year(last_year) == "mid-year":
+        notes.append(labels["mid_year_figures"].format(year=last_year))
+    return plot_hosted_by_origin(grouped, names, labels, lang, " ".join(notes))
 
 
 def indices_figure(data: dict, labels: dict, lang: Language) -> Figure:
