@@ -30,6 +30,14 @@ it, so that a codebook's rule such as "a note that says 'not seen' cannot carry
           at_most: partial
           says: "'not seen' or 'recalled'"
 
+Text rules of the project-authored tables (``read_csv_validated``): no text field
+holds a control character (C0, DEL, C1: a NUL, a tab or a line break among them), a
+line or paragraph separator, or a bidirectional formatting character (U+202E
+RIGHT-TO-LEFT OVERRIDE and its kin, which make a cell read otherwise than it is
+stored); a quote that opens a field is closed on the same line. Each is reported at
+its line and column, with the fix. The downloaded sources are taken as they are
+published.
+
 The schema files are themselves checked against
 ``paperkit/schemas/table.schema.yaml`` before use, so that a misspelt rule is an
 error rather than a rule that never applies.
@@ -43,9 +51,11 @@ process). The schemas follow the shape of a Frictionless Table Schema.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,6 +66,23 @@ from paperkit.jsonschemas import machinery_schema, schema_problems
 
 MAX_REPORTED = 10
 BOOLEAN_WORDS = {"true": True, "false": False}
+# Characters no text field of a project-authored table may hold: the C0 controls (in a
+# CSV field a tab or a line break is a pasting accident, never content), DEL, the C1
+# controls, the line and paragraph separators, and the bidirectional formatting
+# characters (Unicode's Bidi_Control: marks, embeddings, overrides, isolates), which
+# make a cell display otherwise than it is stored.
+FORBIDDEN_IN_TEXT = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+QUOTE_FIX = 'close it with a quote at the end of the field, or double it ("") to write a quote'
+CONTROL_NAMES = {
+    0x00: "NUL",
+    0x09: "TAB",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+}
 
 
 @dataclass(frozen=True)
@@ -173,14 +200,59 @@ def _typed(
     raise ValueError(f"unknown column type {kind!r} in schema")
 
 
+def character_name(char: str) -> str:
+    """``U+0000 (NUL)``: a character's code point and name, for a message."""
+    code = ord(char)
+    name = CONTROL_NAMES.get(code) or unicodedata.name(char, "a control character")
+    return f"U+{code:04X} ({name})"
+
+
+def forbidden_text(
+    frame: pd.DataFrame, schema: dict, file: str, rows: pd.Series
+) -> list[Violation]:
+    """The text fields that hold a character of ``FORBIDDEN_IN_TEXT``: the first such
+    character of each field, with its place in the field (every text column of the
+    schema, and every column the schema does not know)."""
+    columns = schema["columns"]
+    found = []
+    for name in frame.columns:
+        if name in columns and columns[name]["type"] != "string":
+            continue  # a control character there fails the column's type
+        text = frame[name].astype("string")
+        hits = text.str.contains(FORBIDDEN_IN_TEXT).fillna(False).astype(bool)
+        for index in hits[hits].index:
+            value = text[index]
+            match = FORBIDDEN_IN_TEXT.search(value)
+            count = len(FORBIDDEN_IN_TEXT.findall(value))
+            more = f" ({count} such characters in the field)" if count > 1 else ""
+            found.append(
+                Violation(
+                    file,
+                    int(rows[index]),
+                    str(name),
+                    f"character {match.start() + 1} is {character_name(match.group())}, "
+                    f"not allowed in text{more}; delete it (a text field holds no control, "
+                    "line-break or bidirectional formatting characters)",
+                    value[max(match.start() - 20, 0) : match.end() + 20],
+                )
+            )
+    return found
+
+
 def violations(
-    frame: pd.DataFrame, schema: dict, file: str, as_of: dt.date | None = None
+    frame: pd.DataFrame,
+    schema: dict,
+    file: str,
+    as_of: dt.date | None = None,
+    plain_text: bool = False,
 ) -> list[Violation]:
     """Every way ``frame`` breaks ``schema`` (empty list: valid).
 
     ``as_of``: the last date the table may hold (the inputs' as-of date or the
     build date, whichever is earlier); later dates are errors unless the column
-    allows future dates. None: no such check.
+    allows future dates. None: no such check. ``plain_text``: no text field may
+    hold a control or bidirectional formatting character (``forbidden_text``; the
+    project-authored tables).
     """
     origin = schema.get("row_origin", 1)
     columns: dict = schema["columns"]
@@ -251,6 +323,8 @@ def violations(
                 "allow_future",
                 raw,
             )
+    if plain_text:
+        found += forbidden_text(frame, schema, file, rows)
     if (status := schema.get("status")) and status["column"] not in missing:
         found += _status_violations(frame, status, file, rows, missing)
     key = schema.get("primary_key")
@@ -302,10 +376,14 @@ def _status_violations(
 
 
 def validate(
-    frame: pd.DataFrame, schema: dict, file: str, as_of: dt.date | None = None
+    frame: pd.DataFrame,
+    schema: dict,
+    file: str,
+    as_of: dt.date | None = None,
+    plain_text: bool = False,
 ) -> pd.DataFrame:
     """Return ``frame`` unchanged if it satisfies ``schema``; raise ValidationError otherwise."""
-    problems = violations(frame, schema, file, as_of)
+    problems = violations(frame, schema, file, as_of, plain_text)
     if problems:
         raise ValidationError(problems)
     return frame
@@ -359,10 +437,69 @@ def read_csv_text(path: str | Path) -> str:
         ) from None
 
 
+def quote_violation(text: str, file: str) -> Violation | None:
+    """The first field whose opening quote is not closed on its own line, if any.
+
+    A CSV field that begins with a quote runs to the next single quote (``""`` is a
+    quote inside it). A quote typed at the start of a field and never closed makes
+    the parser swallow the following fields and lines, and pandas then reports a
+    field count at some later line ("Expected 14 fields in line 5, saw 22"); this
+    names the line and column where the quote opened. No field of a project-authored
+    table spans lines, so a quoted field that does is reported here too.
+    """
+    header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
+    line, field, at_start, index, end = 1, 0, True, 0, len(text)
+    while index < end:
+        char = text[index]
+        if at_start and char == '"':
+            opened, closed_at = line, None
+            index += 1
+            while closed_at is None:
+                quote = text.find('"', index)
+                if quote < 0:
+                    break
+                line += text.count("\n", index, quote)
+                if text.startswith('""', quote):
+                    index = quote + 2
+                else:
+                    closed_at = index = quote + 1
+            column = header[field] if field < len(header) else f"field {field + 1}"
+            if closed_at is None:
+                rule = (
+                    f"the quote that opens this field on line {opened} is never closed; {QUOTE_FIX}"
+                )
+            elif index < end and text[index] not in ",\r\n":
+                rule = (
+                    f"the quote that opens this field on line {opened} ends on line {line} "
+                    f"before {text[index : index + 20]!r}; {QUOTE_FIX}"
+                )
+            elif line != opened:
+                rule = (
+                    f"the quoted field runs from line {opened} to line {line} (a field holds no "
+                    f"line break); {QUOTE_FIX}, or join the field's text onto one line"
+                )
+            else:
+                at_start = False
+                continue
+            return Violation(file, opened, column, rule)
+        if char == ",":
+            field, at_start = field + 1, True
+        elif char == "\n":
+            line, field, at_start = line + 1, 0, True
+        else:
+            at_start = False
+        index += 1
+    return None
+
+
 def read_csv_validated(path, schema: dict, as_of: dt.date | None = None) -> pd.DataFrame:
-    """Read a project-authored CSV as text, validate it, return it typed."""
+    """Read a project-authored CSV as text, validate it (with the text rules of
+    ``forbidden_text`` and ``quote_violation``), return it typed."""
+    text = read_csv_text(path)
+    if stray := quote_violation(text, str(path)):
+        raise ValidationError([stray])
     try:
-        frame = pd.read_csv(io.StringIO(read_csv_text(path)), dtype=str, keep_default_na=False)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
     except pd.errors.ParserError as error:  # pandas names the line; add the file
         raise ValidationError([Violation(str(path), None, None, str(error))]) from None
-    return coerce(validate(frame, schema, str(path), as_of), schema)
+    return coerce(validate(frame, schema, str(path), as_of, plain_text=True), schema)
