@@ -9,8 +9,9 @@ the registered figures and tables, claims, parity, rendering, provenance) is the
 `paperkit` package's, configured by PAPER.
 """
 
-from snakemake.utils import min_version, validate
+from snakemake.utils import min_version
 
+from paperkit.inputs import check_config
 from paperkit.paper import Paper
 from paperkit.snakefile import every_output
 
@@ -20,9 +21,16 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
-validate(config, "workflow/schemas/config.schema.yaml")
+# One line per problem, at the key's line, with the fix (not Snakemake's dump of the schema).
+check_config(
+    config, f"{workflow.basedir}/workflow/schemas/config.schema.yaml", workflow.configfiles
+)
 
-PAPER = Paper.load(config, workflow.basedir)
+# The coded data and its schemas join the manuscript's files among the inputs that must
+# lie inside the repository (paperkit.inputs.refuse_outside, called by common.smk).
+PAPER = Paper.load(
+    config, workflow.basedir, authored=["data/raw/legal", "data/raw/policy", "workflow/schemas"]
+)
 
 
 include: PAPER.rules("common.smk")

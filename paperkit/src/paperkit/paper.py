@@ -13,6 +13,7 @@ the labels, claims, bibliography files and the registry).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -30,10 +31,29 @@ RULES = Path(__file__).resolve().parent / "workflow"
 class Paper:
     root: Path
     config: dict
+    # The paper's own authored inputs beyond the manuscript's (its coded data, its table
+    # schemas), relative to root; folders stand for everything under them.
+    authored: tuple[str, ...] = ()
 
     @classmethod
-    def load(cls, config: dict, root: str | Path) -> Paper:
-        return cls(Path(root), config)
+    def load(cls, config: dict, root: str | Path, authored: Iterable[str] = ()) -> Paper:
+        return cls(Path(root), config, tuple(authored))
+
+    def authored_inputs(self) -> list[str]:
+        """Every input the paper's authors write, relative to root, for
+        ``paperkit.inputs.refuse_outside``: each language's texts, the labels, claims,
+        glossary and registry, the Pandoc defaults and templates, the bibliography files
+        the build does not write itself (those under results/ it does), and ``authored``."""
+        manuscript = self.manuscript
+        return [
+            *(f"{manuscript['folder']}/{lang}" for lang in self.codes),
+            *(manuscript[key] for key in ("labels", "claims", "glossary") if key in manuscript),
+            manuscript["registry"],
+            manuscript["defaults"],
+            *manuscript["templates"],
+            *(path for path in manuscript["bibliography"] if not path.startswith("results/")),
+            *self.authored,
+        ]
 
     # ---- languages and texts
 
@@ -58,6 +78,33 @@ class Paper:
     def labels(self) -> dict:
         path = self.root / self.manuscript["labels"]
         return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+    def language_problems(self) -> list[str]:
+        """What a configured language lacks: its texts (``<folder>/<code>/*.md``) or its
+        words in the labels file, each in a line with the fix. Checked when the workflow
+        starts, so that a language added to the config alone stops the build with this,
+        not with a KeyError of the language's code in every job that reads its words."""
+        folder, path = self.manuscript["folder"], self.manuscript["labels"]
+        labels = (self.labels or {}) if (self.root / path).is_file() else {}
+        model = next(iter(labels), None)
+        problems = []
+        for code in self.codes:
+            if not self.sources(code):
+                problems.append(
+                    f"config languages.{code}: no texts in {folder}/{code}/ (its section "
+                    f"files, *.md); write them, or remove the language from the config"
+                )
+            if code not in labels:
+                names = list(labels[model]) if model else []
+                more = f" and {len(names) - 3} more" if len(names) > 3 else ""
+                keys = (
+                    f" with the keys of '{model}' ({', '.join(names[:3])}{more})" if model else ""
+                )
+                problems.append(
+                    f"config languages.{code}: {path} has no words for '{code}'; add a "
+                    f"'{code}:' mapping{keys}"
+                )
+        return problems
 
     # ---- registry
 

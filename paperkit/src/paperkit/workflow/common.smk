@@ -9,9 +9,17 @@ from pathlib import Path
 import pypandoc
 from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
+from paperkit.inputs import refuse_outside
+from paperkit.languages import LanguageError
 from paperkit.snakefile import code_of as _code_of
 from paperkit.snakefile import prepare_environment, unwritable_folder, without_default_rate_limit
 
+# The build reads its authors' files only inside the repository: a link to a file
+# elsewhere is refused here, before any job could read it (paperkit.inputs).
+refuse_outside(workflow.basedir, [*workflow.configfiles, *PAPER.authored_inputs()])
+# Every configured language has its texts and its words (paperkit.paper).
+if _language_problems := PAPER.language_problems():
+    raise LanguageError("\n".join(_language_problems))
 prepare_environment(workflow)
 
 

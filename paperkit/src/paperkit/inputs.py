@@ -1,0 +1,159 @@
+"""The project-authored inputs at the start of a build: read only inside the repository,
+and a configuration that keeps its schema, each problem in a line naming the file, the
+line or key, the value and the fix.
+
+``refuse_outside`` is the one place that decides whether the build may read a file:
+every file the paper's authors write (its texts, labels, claims, bibliography, coded
+data, schemas and configuration) must lie inside the repository, after symbolic links
+are followed. A link that leads out of it would put a file of somebody's home folder
+into the documents (and into ``last-good/``), and a reviewer's clone would build
+another paper; the build refuses it at start-up, naming the link and where it leads.
+
+``config_problems`` checks the configuration against its JSON schema (as Snakemake's
+``validate`` does) but reports each problem in a line, at the key's line in the
+config file, with the closest allowed key for a misspelt one, instead of the whole
+schema. Standard library, PyYAML and jsonschema only: it runs while Snakemake parses
+the workflow.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+import jsonschema
+import yaml
+
+
+class InputError(ValueError):
+    """A project-authored input cannot be used as it is; the message says where and how
+    to fix it."""
+
+
+# --------------------------------------------------------------------------- inside
+
+
+def _files_under(path: Path) -> Iterable[Path]:
+    """``path`` and, for a folder, everything under it (links not followed, so that a
+    linked folder is reported as the link)."""
+    yield path
+    if path.is_dir() and not path.is_symlink():
+        for folder, names, files in os.walk(path):
+            for name in sorted([*names, *files]):
+                yield Path(folder) / name
+
+
+def outside_links(root: str | Path, paths: Iterable[str | Path]) -> list[tuple[str, Path]]:
+    """Each of ``paths`` (relative to ``root``; a folder stands for everything under it)
+    that, with its links followed, lies outside ``root``, with where it leads. A path
+    that does not exist is left to the rule that needs it."""
+    root = Path(root)
+    home = root.resolve()
+    found = []
+    for given in paths:
+        start = Path(given) if Path(given).is_absolute() else root / given
+        for path in _files_under(start):
+            if os.path.lexists(path) and not (target := path.resolve()).is_relative_to(home):
+                found.append((os.path.relpath(path, root), target))
+    return found
+
+
+def refuse_outside(root: str | Path, paths: Iterable[str | Path]) -> None:
+    """Raise InputError naming every one of ``paths`` (files, or folders of them) that
+    leads out of the repository ``root``: the build reads project files only inside it."""
+    if links := outside_links(root, paths):
+        home = Path(root).resolve()
+        raise InputError(
+            "\n".join(
+                f"{path}: a link to {target}, outside the repository ({home}); the build "
+                f"reads its inputs only inside it: replace the link by a copy of {target}"
+                for path, target in links
+            )
+        )
+
+
+# --------------------------------------------------------------------------- config
+
+
+def _key_line(texts: dict[str, str], path: list) -> tuple[str, int | None]:
+    """The config file that sets the key at ``path`` (the last one, as Snakemake merges
+    them) and the key's line in it (None: no file sets it)."""
+    for file, text in reversed(texts.items()):
+        try:
+            node = yaml.compose(text)
+        except yaml.YAMLError:
+            continue
+        line = None
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                match = [(k, v) for k, v in node.value if k.value == str(part)]
+                if not match:
+                    line = None
+                    break
+                key, node = match[0]
+                line = key.start_mark.line + 1
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                node = node.value[part]
+                line = node.start_mark.line + 1
+            else:
+                line = None
+                break
+        if line is not None:
+            return file, line
+    return next(iter(texts), "config"), None
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def config_problems(config: dict, schema: dict, files: dict[str, str]) -> list[str]:
+    """Every way ``config`` breaks ``schema``, one line each: ``file:line: key ...`` with
+    the value and the fix (``files``: each config file's name → its text)."""
+    problems: list[tuple[list, str, str | None]] = []  # path, text, the missing key
+    renamed: set[tuple] = set()  # (path, key) of a missing key that a misspelling explains
+    errors = jsonschema.Draft202012Validator(schema).iter_errors(config)
+    for error in sorted(errors, key=lambda error: [str(part) for part in error.absolute_path]):
+        path = list(error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            allowed = list(error.schema.get("properties", {}))
+            for key in [key for key in error.instance if key not in allowed]:
+                close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+                if close and close[0] not in error.instance:
+                    renamed.add((tuple(path), close[0]))
+                    fix = f"did you mean '{close[0]}'? Rename it"
+                else:
+                    fix = f"remove it, or use one of: {', '.join(allowed)}"
+                problems.append(([*path, key], f"unknown key; {fix}", None))
+        elif error.validator == "required" and isinstance(error.instance, dict):
+            for key in error.validator_value:
+                if key not in error.instance:
+                    problems.append((path, f"required key '{key}' is missing; add it", key))
+        else:
+            message = error.message
+            if len(message) > 160:
+                message = (
+                    f"{_shown(error.instance)} breaks the schema's rule "
+                    f"{error.validator}: {_shown(error.validator_value)}"
+                )
+            problems.append((path, f"{message}; correct the value", None))
+    lines = []
+    for path, text, missing in problems:
+        if missing is not None and (tuple(path), missing) in renamed:
+            continue  # a misspelt key is also a missing one: say it once, as the misspelling
+        file, line = _key_line(files, path)
+        where = f"{file}:{line}" if line else file
+        lines.append(f"{where}: {'.'.join(map(str, path)) or '(top level)'}: {text}")
+    return lines
+
+
+def check_config(config: dict, schema_path: str | Path, config_files: Iterable[str]) -> None:
+    """Raise InputError, one line per problem, if ``config`` (read from ``config_files``)
+    breaks the JSON schema in ``schema_path``."""
+    schema = yaml.safe_load(Path(schema_path).read_text(encoding="utf-8"))
+    files = {str(file): Path(file).read_text(encoding="utf-8") for file in config_files}
+    if problems := config_problems(config, schema, files):
+        raise InputError("\n".join(problems))
