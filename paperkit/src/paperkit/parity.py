@@ -10,6 +10,7 @@ Standard library only.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 PARTS = ("sections", "figures", "tables", "numbers", "claims", "citations")
@@ -34,12 +35,37 @@ def skeleton_problems(skeletons: dict[str, dict[str, set[str]]]) -> list[str]:
     return problems
 
 
-def citation_problems(skeletons: dict[str, dict[str, set[str]]], bib: str) -> list[str]:
+def citation_places(key: str, sources: dict[str, str]) -> list[str]:
+    """``file:line`` of every citation of ``key`` in the section files (path → text)."""
+    cited = re.compile(rf"@{{?{re.escape(key)}(?![\w])")
+    return [
+        f"{path}:{text.count(chr(10), 0, match.start()) + 1}"
+        for path, text in sources.items()
+        for match in cited.finditer(text)
+    ]
+
+
+def citation_problems(
+    skeletons: dict[str, dict[str, set[str]]],
+    bib: str,
+    sources: dict[str, str] | None = None,
+    bib_files: list[str] | None = None,
+) -> list[str]:
+    """Cited keys without an entry (each at the file and line of its citations, with the
+    closest entry), and entries cited nowhere. ``sources``: each section file's path →
+    its text; ``bib_files``: the bibliography files ``bib`` joins."""
     keys = bibliography_keys(bib)
     cited = set().union(*(parts["citations"] for parts in skeletons.values()))
+    where = " or ".join(bib_files or ["the bibliography"])
     problems = []
-    if unknown := sorted(cited - keys):
-        problems.append(f"citations without a bibliography entry: {', '.join(unknown)}")
+    for key in sorted(cited - keys):
+        places = citation_places(key, sources or {}) or ["the text"]
+        shown = ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+        close = difflib.get_close_matches(key, sorted(keys), n=1)
+        fix = f"correct the key (closest entry: {close[0]})" if close else "correct the key"
+        problems.append(
+            f"{shown}: citation key '{key}' has no entry in {where}; {fix} or add the entry"
+        )
     if uncited := sorted(keys - cited):
         problems.append(f"bibliography entries cited nowhere: {', '.join(uncited)}")
     return problems
@@ -64,11 +90,16 @@ def label_problems(labels: dict[str, dict]) -> list[str]:
 
 
 def parity_problems(
-    skeletons: dict[str, dict[str, set[str]]], bib: str, labels: dict[str, dict] | None = None
+    skeletons: dict[str, dict[str, set[str]]],
+    bib: str,
+    labels: dict[str, dict] | None = None,
+    sources: dict[str, str] | None = None,
+    bib_files: list[str] | None = None,
 ) -> list[str]:
-    """Every difference between the languages, and citation/bibliography mismatches."""
+    """Every difference between the languages, and citation/bibliography mismatches
+    (``sources`` and ``bib_files``: to name where a key without an entry is cited)."""
     return [
         *skeleton_problems(skeletons),
-        *citation_problems(skeletons, bib),
+        *citation_problems(skeletons, bib, sources, bib_files),
         *label_problems(labels or {}),
     ]

@@ -42,11 +42,17 @@ def main() -> None:
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
     validate_labels(labels, snakemake.input.labels)
     skeletons = {lang: skeleton(ast) for lang, ast in asts.items()}
-    problems = parity_problems(skeletons, bibliography, {lang: labels[lang] for lang in languages})
+    problems = parity_problems(
+        skeletons,
+        bibliography,
+        {lang: labels[lang] for lang in languages},
+        sources={path: text for lang in languages for path, text in files[lang]},
+        bib_files=list(snakemake.input.bibliography),
+    )
     glossary = snakemake.input.glossary  # one file, or none
     problems += terminology_problems(asts, [glossary] if isinstance(glossary, str) else glossary)
     if problems:
-        raise ValueError("the languages differ:\n  " + "\n  ".join(problems))
+        raise ValueError("the texts fail the parity check:\n  " + "\n  ".join(problems))
     for lang, path in zip(languages, snakemake.output.ast, strict=True):
         write_text(json_text(asts[lang]), path)
     counts = {part: len(items) for part, items in skeletons[languages[0]].items()}
