@@ -63,6 +63,7 @@ ARITHMETIC = {
     ast.Mult: operator.mul,
     ast.Div: operator.truediv,
 }
+SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==", ast.NotEq: "!="}
 FUNCTIONS = {"abs": abs, "min": min, "max": max}
 QUANTIFIERS = ("all", "any", "share", "count", "lowest", "highest", "median")
 SCOPES = ("numbers", "multiverse", "main")
@@ -81,19 +82,38 @@ class Claim:
     family: str | None = None
     across: str | None = None  # scope main: the check as a predicate on each specification
     hedge: dict[str, str] | None = None  # language → phrase saying the evidence is unverified
+    where: str | None = None  # file:line of the claim's entry in the claims file
+
+    def named(self) -> str:
+        return f"claim '{self.ident}'" + (f" ({self.where})" if self.where else "")
 
     def quoted(self) -> str:
         return "".join(f"\n    {lang}: {text}" for lang, text in self.texts.items())
 
 
-def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
-    """The claims of a claims file, each with a text in every one of ``languages``."""
+def claim_lines(text: str, file: str) -> dict[str, str]:
+    """Claim id → ``file:line`` of its entry, from the claims file's text."""
+    import yaml
+
+    node = yaml.compose(text)
+    if not isinstance(node, yaml.MappingNode):
+        return {}
+    return {key.value: f"{file}:{key.start_mark.line + 1}" for key, _ in node.value}
+
+
+def parse_claims(
+    entries: dict, languages: list[str], places: dict[str, str] | None = None
+) -> list[Claim]:
+    """The claims of a claims file, each with a text in every one of ``languages``
+    (``places``: claim id → file:line of its entry, ``claim_lines``)."""
+    places = places or {}
     validate_claims_file(entries)
     claims = []
     for ident, entry in sorted(entries.items()):
         missing = [key for key in (*languages, "check") if not entry.get(key)]
         if missing:
-            raise ClaimError(f"claim '{ident}': missing {', '.join(missing)}")
+            where = f" ({places[ident]})" if ident in places else ""
+            raise ClaimError(f"claim '{ident}'{where}: missing {', '.join(missing)}")
         claims.append(
             Claim(
                 ident,
@@ -103,6 +123,7 @@ def parse_claims(entries: dict, languages: list[str]) -> list[Claim]:
                 entry.get("family"),
                 entry.get("across"),
                 entry.get("hedge"),
+                places.get(ident),
             )
         )
     return claims
@@ -252,6 +273,68 @@ def numbers_used(expression: str, values: dict, tables: dict | None = None) -> s
     return used
 
 
+def _shown(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    return repr(value) if isinstance(value, str) else str(value)
+
+
+def explain(expression: str, values: dict, tables: dict | None = None) -> str:
+    """Why a check is false, with the values it compared: the first false part of an
+    ``and``, each comparison with its sides' values, and for ``all`` the first
+    specification of the family that breaks it (its id, the first column's value)."""
+    tables = tables or {}
+
+    def value_of(node: ast.AST, env: dict):
+        return evaluate(ast.unparse(node), env, tables)
+
+    def side(node: ast.AST, env: dict) -> str:
+        if isinstance(node, ast.Constant):
+            return _shown(node.value)
+        return f"{ast.unparse(node)} = {_shown(value_of(node, env))}"
+
+    def why(node: ast.AST, env: dict) -> str:
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            for part in node.values:
+                if not value_of(part, env):
+                    return why(part, env)
+        if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
+            return " and ".join(why(part, env) for part in node.values)
+        if isinstance(node, ast.Compare):
+            parts = [side(node.left, env)]
+            for op, right in zip(node.ops, node.comparators, strict=True):
+                parts += [SYMBOLS[type(op)], side(right, env)]
+            return " ".join(parts) + " is false"
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ("all", "any")
+            and len(node.args) == 2
+            and isinstance(node.args[0], ast.Name)
+        ):
+            family, inner = node.args[0].id, node.args[1]
+            rows = tables.get(family, [])
+            broken = [row for row in rows if not value_of(inner, {**env, **row})]
+            if node.func.id == "any":
+                return (
+                    f"none of the {len(rows)} specifications of '{family}' has {ast.unparse(inner)}"
+                )
+            first = broken[0]
+            member = next(iter(first.values()), "?")
+            return (
+                f"{len(broken)} of the {len(rows)} specifications of '{family}' break it; the "
+                f"first, {member}: {why(inner, {**env, **first})}"
+            )
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            return f"{ast.unparse(node.operand)} holds"
+        return f"{side(node, env)} (false)"
+
+    try:
+        return why(ast.parse(expression, mode="eval").body, {**values})
+    except ClaimError as error:
+        return str(error)
+
+
 def evidence(claim: Claim, values: dict, tables: dict, unverified: dict) -> dict[str, list[str]]:
     """The numbers of a claim's check that rest on unverified rows → those rows."""
     return {
@@ -344,7 +427,11 @@ def check_claims(
         rests_on: dict[str, list[str]] = {}
         try:
             holds = bool(evaluate(claim.check, values, tables))
-            problem = None if holds else "the results no longer support it"
+            problem = (
+                None
+                if holds
+                else "the results no longer support it: " + explain(claim.check, values, tables)
+            )
             if holds and (scoped := scope_problem(claim, values, tables, phrases)):
                 holds, problem = False, scoped
             rests_on = evidence(claim, values, tables, unverified)
@@ -375,8 +462,7 @@ def check_claims(
         outcomes.append(outcome)
         if problem:
             failures.append(
-                f"claim '{claim.ident}' fails ({problem}):{claim.quoted()}\n"
-                f"    check: {claim.check}"
+                f"{claim.named()} fails ({problem}):{claim.quoted()}\n    check: {claim.check}"
             )
     if failures:
         raise ClaimError(f"{len(failures)} claim(s) fail:\n  " + "\n  ".join(failures))

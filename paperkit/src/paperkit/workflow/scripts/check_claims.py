@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from paperkit.atomic import read_json, write_json
-from paperkit.claims import check_claims, parse_claims, read_specification_table
+from paperkit.claims import check_claims, claim_lines, parse_claims, read_specification_table
 from paperkit.jobs import run_job
 from paperkit.numbers import merge_numbers, numeric_values, unverified_numbers
 from paperkit.registry import Registry
@@ -19,8 +19,9 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 def main() -> None:
     languages = snakemake.params.languages
     numbers = merge_numbers({path: read_json(path) for path in snakemake.input.numbers})
+    text = Path(snakemake.input.claims).read_text(encoding="utf-8")
     claims = parse_claims(
-        yaml.safe_load(Path(snakemake.input.claims).read_text(encoding="utf-8")), languages
+        yaml.safe_load(text), languages, claim_lines(text, snakemake.input.claims)
     )
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
     registry = Registry.load(snakemake.config["manuscript"]["registry"])
