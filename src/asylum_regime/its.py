@@ -38,6 +38,7 @@ import patsy
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
 from asylum_regime.specifications import Specification
+from paperkit.inputs import InputError
 from paperkit.numbers import number_entry
 
 ESTIMATORS = ("negative_binomial", "poisson", "log_ols")
@@ -85,6 +86,56 @@ class ItsSetting:
             knots={name: tuple(knots) for name, knots in spec["knots"].items()},
             spline_df=spec["spline_df"],
         )
+
+    @classmethod
+    def checked(cls, spec: dict, monthly: pd.DataFrame) -> ItsSetting:
+        """``from_config``, after every configured month is checked against the series
+        (``month_problems``): an event dated outside it makes a column of zeros, and the
+        fit fails with "Singular matrix", naming nothing."""
+        setting = cls.from_config(spec)
+        if problems := setting.month_problems(monthly):
+            raise InputError("\n".join(problems))
+        return setting
+
+    def month_problems(self, monthly: pd.DataFrame) -> list[str]:
+        """Each configured month (config ``models.its``: the break, the Joint Action Plan,
+        the events, the knots) that lies outside the months the series has: from the
+        first month with data to ``last_month`` or the data's last month, if earlier."""
+        observed = monthly.loc[monthly["detections"].notna(), "month"]
+        first, data_last = observed.min(), observed.max()
+        last = min(month_start(self.last_month), data_last)
+        span = (
+            f"{first:%Y-%m}..{last:%Y-%m}; the data's last month is {data_last:%Y-%m}, "
+            f"models.its.last_month {self.last_month}"
+        )
+        months = {
+            "break_month": self.break_month,
+            "jap.start": self.jap_start,
+            "jap.end": self.jap_end,
+            **{f"events.{event.name}.start": event.start for event in self.events},
+            **{f"events.{e.name}.end": e.end for e in self.events if e.end is not None},
+            **{
+                f"knots.{name}[{index}]": knot
+                for name, knots in self.knots.items()
+                for index, knot in enumerate(knots)
+            },
+        }
+        problems = []
+        for key, value in months.items():
+            month = month_start(value)
+            if month > last or month < first:
+                side = "after the last" if month > last else "before the first"
+                problems.append(
+                    f"config models.its.{key}: '{value}' is {side} month of the series "
+                    f"({span}); date it inside the series, or remove it"
+                )
+        for event in self.events:
+            if event.end is not None and month_start(event.end) < month_start(event.start):
+                problems.append(
+                    f"config models.its.events.{event.name}.end: '{event.end}' is before its "
+                    f"start '{event.start}'; correct one of them"
+                )
+        return problems
 
 
 # --------------------------------------------------------------------------- design
@@ -440,7 +491,7 @@ def placebo_p_value(real: float, placebo: pd.Series) -> float:
 def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[dict, pd.DataFrame]:
     """The paper's main ITS specification in detail: every estimator with its choices,
     the counterfactual path of the negative binomial, and the placebo breaks."""
-    setting = ItsSetting.from_config(config)
+    setting = ItsSetting.checked(config, monthly)
     choices = main.choices
     series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
     design = its_design(series, setting, choices)
@@ -526,7 +577,7 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
     """
     from asylum_regime.breaks import make_fitter, negbin_fit, sup_wald_break
 
-    setting = ItsSetting.from_config(config)
+    setting = ItsSetting.checked(config, monthly)
     choices = main.choices
     settings = config["break_test"]
     series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])

@@ -17,7 +17,7 @@ def its_rows(specifications, config):
     its = config["models"]["its"]
     frontex = read_processed(snakemake.input.frontex, "frontex")
     monthly = monthly_detections(frontex, its["route"], its["type"])
-    return fit_specifications(monthly, ItsSetting.from_config(its), specifications)
+    return fit_specifications(monthly, ItsSetting.checked(its, monthly), specifications)
 
 
 def did_rows(specifications, config):
