@@ -13,6 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -221,3 +222,243 @@ def test_character_names_are_readable():
     assert character_name("\x00") == "U+0000 (NUL)"
     assert character_name("\u202e") == f"U+202E ({unicodedata.name(chr(0x202E))})"
     assert character_name("\x85") == "U+0085 (a control character)"
+
+
+# --------------------------------------------------------------------------- inside the repository
+
+
+def test_a_link_out_of_the_repository_is_refused_and_one_inside_is_not(tmp_path):
+    from paperkit.inputs import InputError, outside_links, refuse_outside
+
+    repo, elsewhere = tmp_path / "repo", tmp_path / "elsewhere"
+    (repo / "texts").mkdir(parents=True)
+    elsewhere.mkdir()
+    (elsewhere / "secret.md").write_text("not the paper's", encoding="utf-8")
+    (repo / "texts" / "10-own.md").write_text("the paper's", encoding="utf-8")
+    (repo / "texts" / "20-linked.md").symlink_to(elsewhere / "secret.md")
+    (repo / "texts" / "30-inside.md").symlink_to(repo / "texts" / "10-own.md")
+    (repo / "folder").symlink_to(elsewhere, target_is_directory=True)
+    (repo / "labels.yaml").symlink_to(elsewhere / "secret.md")
+
+    paths = ["texts", "folder", "labels.yaml", "absent.yaml"]
+    assert outside_links(repo, paths) == [
+        ("texts/20-linked.md", (elsewhere / "secret.md").resolve()),
+        ("folder", elsewhere.resolve()),
+        ("labels.yaml", (elsewhere / "secret.md").resolve()),
+    ]
+    with pytest.raises(InputError) as raised:
+        refuse_outside(repo, paths)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 3
+    assert lines[0].startswith(
+        f"texts/20-linked.md: a link to {(elsewhere / 'secret.md').resolve()}"
+    )
+    assert "outside the repository" in lines[0] and "replace the link by a copy" in lines[0]
+    refuse_outside(repo, ["texts/10-own.md", "texts/30-inside.md"])  # no error
+
+
+def parse_copy(tree: Path, *args: str, mirror: Path | None = None) -> tuple[int, str]:
+    """Snakemake on a copy of the project (parsing the workflow is enough to fail): its
+    exit code and its output (Snakemake prints some parse errors on stdout)."""
+    from tests.conftest import snakemake
+
+    run = snakemake(tree, *args, mirror=mirror, timeout=1800)
+    return run.returncode, run.stdout + run.stderr
+
+
+# Every kind of project-authored input the build reads: a section, the labels, the claims,
+# the bibliography, coded data, a table schema and the config.
+AUTHORED = [
+    "manuscript/en/80-conclusion.md",
+    "manuscript/labels.yaml",
+    "manuscript/claims.yaml",
+    "manuscript/references.bib",
+    "data/raw/policy/events.csv",
+    "data/raw/legal/alignment/return.csv",
+    "workflow/schemas/tables/events.yaml",
+    "config/config.yaml",
+]
+
+
+def test_the_build_refuses_every_authored_input_linked_from_outside(tmp_path, mirror):
+    # Before: a section linked to a file outside was read; its text reached both HTML
+    # files, the English DOCX and manuscript/last-good/, and the build exited 0.
+    from tests.conftest import copy_project
+
+    tree = copy_project(tmp_path / "paper")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for name in AUTHORED:
+        target = outside / name.replace("/", "_")
+        (tree / name).replace(target)
+        (tree / name).symlink_to(target)
+    for attempt in (1, 2):  # fails the same way until the links are replaced
+        code, output = parse_copy(tree, mirror=mirror)
+        assert code != 0, output[-2000:]
+        for name in AUTHORED:
+            assert f"{name}: a link to {outside / name.replace('/', '_')}, outside the " in (
+                output
+            ), f"run {attempt}: {name} not named in\n{output[-3000:]}"
+    assert not (tree / "manuscript" / "build").exists()
+    assert not (tree / "results").exists()
+
+
+# --------------------------------------------------------------------------- config
+
+
+def test_an_unknown_config_key_is_one_line_with_the_closest_key(tmp_path):
+    # Before: Snakemake's validate printed the whole schema (826 lines of output).
+    from tests.conftest import copy_project
+
+    tree = copy_project(tmp_path / "paper")
+    config = tree / "config" / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("\ndownload_timeout: 60", "\ndownload_timeut: 60"), "utf-8")
+    line = text.splitlines().index("download_timeout: 60") + 1
+    code, output = parse_copy(tree, "--dry-run")
+    assert code != 0
+    assert (
+        f"config/config.yaml:{line}: download_timeut: unknown key; did you mean "
+        "'download_timeout'? Rename it"
+    ) in output
+    assert "Failed validating" not in output and "required key" not in output
+    assert len(output.splitlines()) < 10, output
+
+
+def test_config_problems_name_file_line_key_value_and_fix():
+    from paperkit.inputs import config_problems
+
+    schema = yaml.safe_load(
+        (ROOT / "workflow" / "schemas" / "config.schema.yaml").read_text(encoding="utf-8")
+    )
+    text = (ROOT / "config" / "config.yaml").read_text(encoding="utf-8")
+    broken = text.replace("    spline_df: 5\n", "    spline_df: five\n").replace(
+        "  top_origins: 4\n", "  top_orgins: 4\n"
+    )
+    problems = config_problems(yaml.safe_load(broken), schema, {"config/config.yaml": broken})
+    lines = broken.splitlines()
+    spline = lines.index("    spline_df: five") + 1
+    origins = lines.index("  top_orgins: 4") + 1
+    assert problems == [
+        f"config/config.yaml:{origins}: hosted.top_orgins: unknown key; did you mean "
+        "'top_origins'? Rename it",
+        f"config/config.yaml:{spline}: models.its.spline_df: 'five' is not of type 'integer'; "
+        "correct the value",
+    ]
+    assert config_problems(yaml.safe_load(text), schema, {"config/config.yaml": text}) == []
+
+
+# --------------------------------------------------------------------------- languages
+
+
+def test_a_language_without_its_words_is_one_message_not_a_key_error(tmp_path):
+    # Before: the workflow parsed, and the parity job failed with a bare "ERROR: 'de'".
+    from tests.conftest import copy_project
+
+    tree = copy_project(tmp_path / "paper")
+    config = tree / "config" / "config.yaml"
+    text = config.read_text(encoding="utf-8")
+    line = "  tr: {locale: tr_TR, case_endings: turkish}\n"
+    config.write_text(text.replace(line, line + "  de: {locale: de_DE}\n"), encoding="utf-8")
+    (tree / "manuscript" / "de").mkdir()
+    for section in (tree / "manuscript" / "en").glob("*.md"):
+        (tree / "manuscript" / "de" / section.name).write_bytes(section.read_bytes())
+    code, output = parse_copy(tree, "--dry-run")
+    assert code != 0
+    assert (
+        "config languages.de: manuscript/labels.yaml has no words for 'de'; add a 'de:' "
+        "mapping with the keys of 'en' (references, provenance, scope and "
+    ) in output
+    assert "KeyError" not in output and "ERROR: 'de'" not in output
+
+
+# --------------------------------------------------------------------------- citations
+
+
+def test_an_unknown_citation_key_names_file_line_key_and_fix():
+    from paperkit.parity import citation_problems
+
+    sources = {
+        "manuscript/en/20-theory.md": "Regimes\nwarn [@strange1982cav], and\n",
+        "manuscript/tr/20-theory.md": "Rejimler [@krasner1982structural; @strange1982cav].\n",
+    }
+    skeletons = {
+        "en": {"citations": {"strange1982cav"}},
+        "tr": {"citations": {"strange1982cav", "krasner1982structural"}},
+    }
+    bib = "@book{strange1982cave,\n}\n@article{krasner1982structural,\n}\n"
+    problems = citation_problems(
+        skeletons, bib, sources, ["manuscript/references.bib", "results/bibliography/datasets.bib"]
+    )
+    assert problems[0] == (
+        "manuscript/en/20-theory.md:2, manuscript/tr/20-theory.md:1: citation key "
+        "'strange1982cav' has no entry in manuscript/references.bib or "
+        "results/bibliography/datasets.bib; correct the key (closest entry: strange1982cave) "
+        "or add the entry"
+    )
+
+
+# --------------------------------------------------------------------------- claims
+
+
+def test_a_failing_claim_names_its_line_the_values_and_the_specification_that_broke_it():
+    from paperkit.claims import ClaimError, check_claims, claim_lines, parse_claims
+
+    text = (
+        "# claims\n"
+        "declined:\n"
+        "  en: It fell.\n  tr: Düştü.\n  scope: numbers\n"
+        "  check: last < peak and peak_year < 2025\n"
+        "cut:\n"
+        "  en: Cut in every specification.\n  tr: Her tanımlamada.\n  scope: multiverse\n"
+        "  check: all(its, ratio < 1) and share(its, high < 1) >= 0.5\n"
+    )
+    claims = parse_claims(
+        yaml.safe_load(text), ["en", "tr"], claim_lines(text, "manuscript/claims.yaml")
+    )
+    values = {"last": 3_737_369, "peak": 2_347_756, "peak_year": 2021}
+    tables = {
+        "its": [
+            {"specification": "its-a", "ratio": 0.4, "high": 0.9},
+            {"specification": "its-b", "ratio": 1.3, "high": 2.0},
+            {"specification": "its-c", "ratio": 1.1, "high": 1.5},
+        ]
+    }
+    with pytest.raises(ClaimError) as raised:
+        check_claims(claims, values, tables)
+    message = str(raised.value)
+    assert (
+        "claim 'cut' (manuscript/claims.yaml:7) fails (the results no longer support it: 2 of "
+        "the 3 specifications of 'its' break it; the first, its-b: ratio = 1.3 < 1 is false)"
+    ) in message
+    assert (
+        "claim 'declined' (manuscript/claims.yaml:2) fails (the results no longer support it: "
+        "last = 3737369 < peak = 2347756 is false)"
+    ) in message
+
+
+# --------------------------------------------------------------------------- ITS events
+
+
+def test_an_its_event_after_the_data_names_the_key_the_value_and_the_last_month():
+    # Before: "Singular matrix" from the fit, naming nothing.
+    import numpy as np
+    import pandas as pd
+
+    from asylum_regime.its import fit_its
+    from asylum_regime.multiverse import family_main
+    from paperkit.inputs import InputError
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    spec = config["models"]["its"]
+    spec["events"]["border_2020"] = {"start": "2025-08", "kind": "pulse"}
+    months = pd.date_range("2009-01-01", "2025-02-01", freq="MS")
+    rng = np.random.default_rng(1)
+    monthly = pd.DataFrame({"month": months, "detections": rng.poisson(3000, len(months))})
+    with pytest.raises(InputError) as raised:
+        fit_its(monthly, spec, family_main(config, "its"))
+    assert str(raised.value) == (
+        "config models.its.events.border_2020.start: '2025-08' is after the last month of the "
+        "series (2009-01..2025-02; the data's last month is 2025-02, models.its.last_month "
+        "2025-04); date it inside the series, or remove it"
+    )
