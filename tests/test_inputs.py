@@ -217,7 +217,7 @@ def test_a_doubled_quote_inside_a_field_is_no_stray_quote(tmp_path):
 
 
 def test_character_names_are_readable():
-    from paperkit.validate import character_name
+    from paperkit.inputs import character_name
 
     assert character_name("\x00") == "U+0000 (NUL)"
     assert character_name("\u202e") == f"U+202E ({unicodedata.name(chr(0x202E))})"
@@ -462,3 +462,54 @@ def test_an_its_event_after_the_data_names_the_key_the_value_and_the_last_month(
         "series (2009-01..2025-02; the data's last month is 2025-02, models.its.last_month "
         "2025-04); date it inside the series, or remove it"
     )
+
+
+# --------------------------------------------------------------------------- authored texts
+
+
+def authored_texts() -> list[str]:
+    """The paper's authored Markdown, YAML and BibTeX files, relative to the root."""
+    from paperkit.inputs import TEXT_SUFFIXES
+    from paperkit.paper import Paper
+
+    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
+    paper = Paper.load(config, ROOT, authored=["workflow/schemas"])
+    found = []
+    for name in ["config/config.yaml", *paper.authored_inputs()]:
+        path = ROOT / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        found += [str(f.relative_to(ROOT)) for f in files if f.suffix in TEXT_SUFFIXES]
+    return found
+
+
+# Control characters a text file may hold: tab and the line ends.
+TEXT_CONTROLS = st.characters(categories=["Cc"]).filter(lambda char: char not in "\t\n\r")
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), char=st.one_of(TEXT_CONTROLS, st.sampled_from(BIDI_AND_SEPARATORS)))
+def test_a_control_character_in_any_authored_text_is_named_at_its_line_and_column(data, char):
+    import tempfile
+
+    from paperkit.inputs import character_problems
+
+    name = data.draw(st.sampled_from(authored_texts()), label="file")
+    text = (ROOT / name).read_text(encoding="utf-8")
+    at = data.draw(st.integers(0, len(text)), label="position")
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        path.parent.mkdir(parents=True)
+        path.write_text(text[:at] + char + text[at:], encoding="utf-8")
+        problems = character_problems(folder, [name])
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"{name}:{line}:{column}: U+{ord(char):04X} "), problems
+    assert "is not allowed in the text; delete it" in problems[0]
+
+
+def test_the_committed_authored_texts_are_clean():
+    from paperkit.inputs import character_problems
+
+    assert len(authored_texts()) > 20
+    assert character_problems(ROOT, authored_texts()) == []

@@ -20,11 +20,31 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
+import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
 import jsonschema
 import yaml
+
+# Characters no authored text file may hold: the C0 controls but tab, line feed and
+# carriage return, DEL, the C1 controls, the line and paragraph separators, and the
+# bidirectional formatting characters (Unicode's Bidi_Control), which make a text
+# display otherwise than it is stored. The tables' rule (paperkit.validate) forbids
+# tab and line breaks in a field as well.
+FORBIDDEN_IN_FILES = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".bib")
+CONTROL_NAMES = {
+    0x00: "NUL",
+    0x09: "TAB",
+    0x0A: "LINE FEED",
+    0x0D: "CARRIAGE RETURN",
+    0x1B: "ESCAPE",
+    0x7F: "DELETE",
+}
 
 
 class InputError(ValueError):
@@ -60,18 +80,73 @@ def outside_links(root: str | Path, paths: Iterable[str | Path]) -> list[tuple[s
     return found
 
 
+def outside_problems(root: str | Path, paths: Iterable[str | Path]) -> list[str]:
+    """A line for every one of ``paths`` that leads out of the repository, with the fix."""
+    home = Path(root).resolve()
+    return [
+        f"{path}: a link to {target}, outside the repository ({home}); the build reads "
+        f"its inputs only inside it: replace the link by a copy of {target}"
+        for path, target in outside_links(root, paths)
+    ]
+
+
 def refuse_outside(root: str | Path, paths: Iterable[str | Path]) -> None:
     """Raise InputError naming every one of ``paths`` (files, or folders of them) that
     leads out of the repository ``root``: the build reads project files only inside it."""
-    if links := outside_links(root, paths):
-        home = Path(root).resolve()
-        raise InputError(
-            "\n".join(
-                f"{path}: a link to {target}, outside the repository ({home}); the build "
-                f"reads its inputs only inside it: replace the link by a copy of {target}"
-                for path, target in links
-            )
-        )
+    if problems := outside_problems(root, paths):
+        raise InputError("\n".join(problems))
+
+
+def character_name(char: str) -> str:
+    """``U+0000 (NUL)``: a character's code point and name, for a message."""
+    code = ord(char)
+    name = CONTROL_NAMES.get(code) or unicodedata.name(char, "a control character")
+    return f"U+{code:04X} ({name})"
+
+
+def character_problems(root: str | Path, paths: Iterable[str | Path]) -> list[str]:
+    """A line for each text file among ``paths`` (Markdown, YAML, BibTeX) that is not
+    UTF-8 or holds a character of ``FORBIDDEN_IN_FILES``: the first one, at its line
+    and column, with the fix. The tables (CSV) are the table validator's."""
+    root = Path(root)
+    problems = []
+    for given in paths:
+        start = Path(given) if Path(given).is_absolute() else root / given
+        for path in _files_under(start):
+            if path.suffix not in TEXT_SUFFIXES or not path.is_file():
+                continue
+            name = os.path.relpath(path, root)
+            data = path.read_bytes()
+            try:
+                text = data.decode("utf-8")
+            except UnicodeDecodeError as error:
+                line = data[: error.start].count(b"\n") + 1
+                problems.append(
+                    f"{name}:{line}: not valid UTF-8 (byte 0x{data[error.start]:02x}); save "
+                    "the file as UTF-8"
+                )
+                continue
+            if match := FORBIDDEN_IN_FILES.search(text):
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+                problems.append(
+                    f"{name}:{line}:{column}: {character_name(match.group())} is not allowed "
+                    "in the text; delete it (no control or bidirectional formatting character)"
+                )
+    return problems
+
+
+def check_authored(root: str | Path, paths: Iterable[str | Path]) -> None:
+    """The authored inputs ``paths`` (files, or folders of them) at start-up: every one
+    inside the repository (``outside_problems``), and the text files among them free of
+    control and bidirectional formatting characters (``character_problems``, which reads
+    only the files inside). Raise InputError with a line per problem."""
+    paths = list(paths)
+    problems = outside_problems(root, paths)
+    if not problems:
+        problems = character_problems(root, paths)
+    if problems:
+        raise InputError("\n".join(problems))
 
 
 # --------------------------------------------------------------------------- config

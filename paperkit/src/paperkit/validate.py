@@ -55,13 +55,13 @@ import csv
 import datetime as dt
 import io
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from paperkit.inputs import character_name
 from paperkit.jsonschemas import machinery_schema, schema_problems
 
 MAX_REPORTED = 10
@@ -75,14 +75,6 @@ FORBIDDEN_IN_TEXT = re.compile(
     "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
 )
 QUOTE_FIX = 'close it with a quote at the end of the field, or double it ("") to write a quote'
-CONTROL_NAMES = {
-    0x00: "NUL",
-    0x09: "TAB",
-    0x0A: "LINE FEED",
-    0x0D: "CARRIAGE RETURN",
-    0x1B: "ESCAPE",
-    0x7F: "DELETE",
-}
 
 
 @dataclass(frozen=True)
@@ -198,13 +190,6 @@ def _typed(
         words = series.astype("string").str.strip().str.lower().map(BOOLEAN_WORDS)
         return words, present & words.isna()
     raise ValueError(f"unknown column type {kind!r} in schema")
-
-
-def character_name(char: str) -> str:
-    """``U+0000 (NUL)``: a character's code point and name, for a message."""
-    code = ord(char)
-    name = CONTROL_NAMES.get(code) or unicodedata.name(char, "a control character")
-    return f"U+{code:04X} ({name})"
 
 
 def forbidden_text(

@@ -9,14 +9,15 @@ from pathlib import Path
 import pypandoc
 from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
-from paperkit.inputs import refuse_outside
+from paperkit.inputs import check_authored
 from paperkit.languages import LanguageError
 from paperkit.snakefile import code_of as _code_of
 from paperkit.snakefile import prepare_environment, unwritable_folder, without_default_rate_limit
 
 # The build reads its authors' files only inside the repository: a link to a file
-# elsewhere is refused here, before any job could read it (paperkit.inputs).
-refuse_outside(workflow.basedir, [*workflow.configfiles, *PAPER.authored_inputs()])
+# elsewhere is refused here, before any job could read it; and their texts hold no
+# control or bidirectional formatting character (paperkit.inputs).
+check_authored(workflow.basedir, [*workflow.configfiles, *PAPER.authored_inputs()])
 # Every configured language has its texts and its words (paperkit.paper).
 if _language_problems := PAPER.language_problems():
     raise LanguageError("\n".join(_language_problems))
@@ -31,7 +32,8 @@ CODE_PACKAGES = tuple(PAPER.manuscript["code_packages"])
 # The paper's conda environment, relative to the machinery's rule files (conda paths
 # are read relative to the file of the rule).
 MACHINERY_CONDA = os.path.relpath(
-    os.path.join(workflow.basedir, config["environment"]["conda"]), workflow.current_basedir
+    os.path.join(workflow.basedir, config["environment"]["conda"]),
+    workflow.current_basedir,
 )
 
 
@@ -40,7 +42,9 @@ def code_of(script, modules=()):
     the paper's packages, transitively, and those of ``modules`` (dotted names), as
     input files: editing one reruns exactly the rules that use it."""
     path = os.path.join(workflow.current_basedir, script)
-    return _code_of(path, root=workflow.basedir, packages=CODE_PACKAGES, modules=modules)
+    return _code_of(
+        path, root=workflow.basedir, packages=CODE_PACKAGES, modules=modules
+    )
 
 
 def script_path(defined):
@@ -58,7 +62,8 @@ def made_by(path):
             inputs = [
                 str(item)
                 for item in defined.input
-                if isinstance(item, str) and not str(item).endswith((".py", ".otf", ".ttf"))
+                if isinstance(item, str)
+                and not str(item).endswith((".py", ".otf", ".ttf"))
             ]
             return "|".join([defined.name, script_path(defined), ",".join(inputs)])
     raise ValueError(f"no rule writes {path}")
@@ -69,7 +74,10 @@ def made_by_map(lang):
     stand for all: every language's figure comes from the same job)."""
     first = PAPER.codes[0]
     return {
-        **{name: made_by(f"results/figures/{first}/{name}.svg") for name in PAPER.registry.figures},
+        **{
+            name: made_by(f"results/figures/{first}/{name}.svg")
+            for name in PAPER.registry.figures
+        },
         **{
             f"tbl:{name}": made_by(f"results/tables/{first}/{name}.md")
             for name in PAPER.registry.tables
