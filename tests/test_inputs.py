@@ -280,7 +280,7 @@ AUTHORED = [
 ]
 
 
-def test_the_build_refuses_every_authored_input_linked_from_outside(tmp_path, mirror):
+def test_the_build_refuses_every_authored_input_linked_from_outside(tmp_path):
     # Before: a section linked to a file outside was read; its text reached both HTML
     # files, the English DOCX and manuscript/last-good/, and the build exited 0.
     from tests.conftest import copy_project
@@ -293,7 +293,7 @@ def test_the_build_refuses_every_authored_input_linked_from_outside(tmp_path, mi
         (tree / name).replace(target)
         (tree / name).symlink_to(target)
     for attempt in (1, 2):  # fails the same way until the links are replaced
-        code, output = parse_copy(tree, mirror=mirror)
+        code, output = parse_copy(tree)  # the refusal comes before any source is needed
         assert code != 0, output[-2000:]
         for name in AUTHORED:
             assert f"{name}: a link to {outside / name.replace('/', '_')}, outside the " in (
@@ -472,7 +472,9 @@ def authored_texts() -> list[str]:
     from paperkit.paper import Paper
 
     config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    paper = Paper.load(config, ROOT, authored=["workflow/schemas"])
+    paper = Paper.load(
+        config, ROOT, authored=["data/raw/legal", "data/raw/policy", "workflow/schemas"]
+    )
     found = []
     for name in ["config/config.yaml", *paper.authored_inputs()]:
         path = ROOT / name
@@ -512,3 +514,18 @@ def test_the_committed_authored_texts_are_clean():
 
     assert len(authored_texts()) > 20
     assert character_problems(ROOT, authored_texts()) == []
+
+
+def test_a_carriage_return_alone_is_named_and_crlf_line_ends_are_not(tmp_path):
+    # Before: a bare CR ended the record for pandas, and the table read as if it were not there.
+    table = RAW / "legal" / "alignment" / "dublin_eurodac.csv"
+    text = table.read_text(encoding="utf-8")
+    first = text.index("\n") + 1
+    path = tmp_path / "dublin_eurodac.csv"
+    path.write_bytes((text[:first] + "\r" + text[first:]).encode("utf-8"))
+    with pytest.raises(
+        ValidationError, match=r"row 2, column 'requirement_id': character 1 is U\+000D"
+    ):
+        read_csv_validated(path, load_schema(schema_of(table)))
+    path.write_bytes(text.replace("\n", "\r\n").encode("utf-8"))
+    assert len(read_csv_validated(path, load_schema(schema_of(table)))) == text.count("\n") - 1

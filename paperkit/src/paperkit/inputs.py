@@ -8,6 +8,10 @@ data, schemas and configuration) must lie inside the repository, after symbolic 
 are followed. A link that leads out of it would put a file of somebody's home folder
 into the documents (and into ``last-good/``), and a reviewer's clone would build
 another paper; the build refuses it at start-up, naming the link and where it leads.
+``check_authored`` (called once, by the machinery's ``common.smk``) does that, and
+then reads the text files among them for control and bidirectional formatting
+characters (a NUL, an escape, U+202E RIGHT-TO-LEFT OVERRIDE), each named at its file,
+line and column.
 
 ``config_problems`` checks the configuration against its JSON schema (as Snakemake's
 ``validate`` does) but reports each problem in a line, at the key's line in the

@@ -423,7 +423,8 @@ def read_csv_text(path: str | Path) -> str:
 
 
 def quote_violation(text: str, file: str) -> Violation | None:
-    """The first field whose opening quote is not closed on its own line, if any.
+    """The first field whose opening quote is not closed on its own line, or that holds
+    a carriage return outside quotes, if any.
 
     A CSV field that begins with a quote runs to the next single quote (``""`` is a
     quote inside it). A quote typed at the start of a field and never closed makes
@@ -433,9 +434,20 @@ def quote_violation(text: str, file: str) -> Violation | None:
     table spans lines, so a quoted field that does is reported here too.
     """
     header = next(csv.reader(io.StringIO(text.split("\n", 1)[0])), [])
-    line, field, at_start, index, end = 1, 0, True, 0, len(text)
+    line, field, at_start, index, end, begun = 1, 0, True, 0, len(text), 0
     while index < end:
         char = text[index]
+        if char == "\r" and not text.startswith("\r\n", index):
+            # A carriage return alone ends a record for the parser, and the rows no longer
+            # match the file's lines: a pasting accident, like any control character.
+            column = header[field] if field < len(header) else f"field {field + 1}"
+            return Violation(
+                file,
+                line,
+                column,
+                f"character {index - begun + 1} is U+000D (CARRIAGE RETURN) without a line "
+                "feed; delete it (a text field holds no control or line-break character)",
+            )
         if at_start and char == '"':
             opened, closed_at = line, None
             index += 1
@@ -468,9 +480,9 @@ def quote_violation(text: str, file: str) -> Violation | None:
                 continue
             return Violation(file, opened, column, rule)
         if char == ",":
-            field, at_start = field + 1, True
+            field, at_start, begun = field + 1, True, index + 1
         elif char == "\n":
-            line, field, at_start = line + 1, 0, True
+            line, field, at_start, begun = line + 1, 0, True, index + 1
         else:
             at_start = False
         index += 1
