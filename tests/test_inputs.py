@@ -255,6 +255,8 @@ def test_a_link_out_of_the_repository_is_refused_and_one_inside_is_not(tmp_path)
     )
     assert "outside the repository" in lines[0] and "replace the link by a copy" in lines[0]
     refuse_outside(repo, ["texts/10-own.md", "texts/30-inside.md"])  # no error
+    # A file named outside in the first place (a --configfile overlay) is no link.
+    refuse_outside(repo, [elsewhere / "secret.md"])
 
 
 def parse_copy(tree: Path, *args: str, mirror: Path | None = None) -> tuple[int, str]:

@@ -72,12 +72,17 @@ def _files_under(path: Path) -> Iterable[Path]:
 def outside_links(root: str | Path, paths: Iterable[str | Path]) -> list[tuple[str, Path]]:
     """Each of ``paths`` (relative to ``root``; a folder stands for everything under it)
     that, with its links followed, lies outside ``root``, with where it leads. A path
-    that does not exist is left to the rule that needs it."""
+    that does not exist is left to the rule that needs it, and one named outside the
+    repository in the first place (``--configfile /elsewhere/overlay.yaml``, as the
+    change report passes its overlays to a clean clone) is the caller's explicit choice,
+    not a file of the repository."""
     root = Path(root)
-    home = root.resolve()
+    home, lexical_home = root.resolve(), Path(os.path.abspath(root))
     found = []
     for given in paths:
         start = Path(given) if Path(given).is_absolute() else root / given
+        if not Path(os.path.abspath(start)).is_relative_to(lexical_home):
+            continue
         for path in _files_under(start):
             if os.path.lexists(path) and not (target := path.resolve()).is_relative_to(home):
                 found.append((os.path.relpath(path, root), target))
