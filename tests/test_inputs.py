@@ -430,11 +430,11 @@ def test_a_failing_claim_names_its_line_the_values_and_the_specification_that_br
         check_claims(claims, values, tables)
     message = str(raised.value)
     assert (
-        "claim 'cut' (manuscript/claims.yaml:7) fails (the results no longer support it: 2 of "
+        "claim 'cut' fails (manuscript/claims.yaml:7: the results no longer support it: 2 of "
         "the 3 specifications of 'its' break it; the first, its-b: ratio = 1.3 < 1 is false)"
     ) in message
     assert (
-        "claim 'declined' (manuscript/claims.yaml:2) fails (the results no longer support it: "
+        "claim 'declined' fails (manuscript/claims.yaml:2: the results no longer support it: "
         "last = 3737369 < peak = 2347756 is false)"
     ) in message
 

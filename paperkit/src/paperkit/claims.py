@@ -84,9 +84,6 @@ class Claim:
     hedge: dict[str, str] | None = None  # language → phrase saying the evidence is unverified
     where: str | None = None  # file:line of the claim's entry in the claims file
 
-    def named(self) -> str:
-        return f"claim '{self.ident}'" + (f" ({self.where})" if self.where else "")
-
     def quoted(self) -> str:
         return "".join(f"\n    {lang}: {text}" for lang, text in self.texts.items())
 
@@ -462,7 +459,8 @@ def check_claims(
         outcomes.append(outcome)
         if problem:
             failures.append(
-                f"{claim.named()} fails ({problem}):{claim.quoted()}\n    check: {claim.check}"
+                f"claim '{claim.ident}' fails ({claim.where + ': ' if claim.where else ''}"
+                f"{problem}):{claim.quoted()}\n    check: {claim.check}"
             )
     if failures:
         raise ClaimError(f"{len(failures)} claim(s) fail:\n  " + "\n  ".join(failures))
