@@ -27,7 +27,7 @@ check_config(
 )
 
 # The coded data and its schemas join the manuscript's files among the inputs that must
-# lie inside the repository (paperkit.inputs.refuse_outside, called by common.smk).
+# lie inside the repository (paperkit.inputs.check_authored, called by common.smk).
 PAPER = Paper.load(
     config, workflow.basedir, authored=["data/raw/legal", "data/raw/policy", "workflow/schemas"]
 )

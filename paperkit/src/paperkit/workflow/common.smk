@@ -32,8 +32,7 @@ CODE_PACKAGES = tuple(PAPER.manuscript["code_packages"])
 # The paper's conda environment, relative to the machinery's rule files (conda paths
 # are read relative to the file of the rule).
 MACHINERY_CONDA = os.path.relpath(
-    os.path.join(workflow.basedir, config["environment"]["conda"]),
-    workflow.current_basedir,
+    os.path.join(workflow.basedir, config["environment"]["conda"]), workflow.current_basedir
 )
 
 
@@ -42,9 +41,7 @@ def code_of(script, modules=()):
     the paper's packages, transitively, and those of ``modules`` (dotted names), as
     input files: editing one reruns exactly the rules that use it."""
     path = os.path.join(workflow.current_basedir, script)
-    return _code_of(
-        path, root=workflow.basedir, packages=CODE_PACKAGES, modules=modules
-    )
+    return _code_of(path, root=workflow.basedir, packages=CODE_PACKAGES, modules=modules)
 
 
 def script_path(defined):
@@ -62,8 +59,7 @@ def made_by(path):
             inputs = [
                 str(item)
                 for item in defined.input
-                if isinstance(item, str)
-                and not str(item).endswith((".py", ".otf", ".ttf"))
+                if isinstance(item, str) and not str(item).endswith((".py", ".otf", ".ttf"))
             ]
             return "|".join([defined.name, script_path(defined), ",".join(inputs)])
     raise ValueError(f"no rule writes {path}")
@@ -74,10 +70,7 @@ def made_by_map(lang):
     stand for all: every language's figure comes from the same job)."""
     first = PAPER.codes[0]
     return {
-        **{
-            name: made_by(f"results/figures/{first}/{name}.svg")
-            for name in PAPER.registry.figures
-        },
+        **{name: made_by(f"results/figures/{first}/{name}.svg") for name in PAPER.registry.figures},
         **{
             f"tbl:{name}": made_by(f"results/tables/{first}/{name}.md")
             for name in PAPER.registry.tables
