@@ -461,7 +461,7 @@ def test_an_its_event_after_the_data_names_the_key_the_value_and_the_last_month(
     assert str(raised.value) == (
         "config models.its.events.border_2020.start: '2025-08' is after the last month of the "
         "series (2009-01..2025-02; the data's last month is 2025-02, models.its.last_month "
-        "2025-04); date it inside the series, or remove it"
+        f"{spec['last_month']}); date it inside the series, or remove it"
     )
 
 
