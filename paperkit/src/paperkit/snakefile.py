@@ -2,8 +2,8 @@
 each rule depends on.
 
 - ``prepare_environment``: the date written into documents (``SOURCE_DATE_EPOCH``,
-  from the last commit that changed the paper), one BLAS thread per job, and a stale
-  lock of a killed run cleared.
+  from the last commit that changed the paper), one BLAS thread per job, every job in
+  the C.UTF-8 locale and UTC, and a stale lock of a killed run cleared.
 - ``quote_script_interpreter``: rules with a Python ``script:`` run in a folder whose
   path has a space (Snakemake leaves the interpreter's path unquoted).
 - ``without_default_rate_limit``: no job rate limiter on one machine (an ``onstart``
@@ -19,6 +19,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+import locale
 import os
 import subprocess
 import sys
@@ -56,11 +57,34 @@ def prepare_environment(workflow) -> None:
     # the environment wins; outputs are canonical either way, see paperkit.atomic.)
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # Every job in one locale and one time zone, whatever the machine's (a setting in the
+    # environment loses): the outputs are the same bytes under any. The paper's languages
+    # come from its configuration, never from the locale, but the tools under it read
+    # LC_* and TZ where nothing else is said: matplotlib shapes a note of several lines,
+    # and measures every text to lay a figure out, in the locale's language (HarfBuzz's
+    # default; paperkit.figures.shaped_in), so that under tr_TR.UTF-8 twelve English
+    # figures and the three English documents had other bytes; a date without a zone is
+    # the zone's.
+    os.environ["LC_ALL"] = neutral_locale()
+    os.environ["TZ"] = "UTC"
     # A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
     # Snakemake process is running here (Snakemake takes its own lock after parsing).
     if message := clear_stale_locks(root):
         print(message, file=sys.stderr)
     quote_script_interpreter()
+
+
+def neutral_locale() -> str:
+    """``C.UTF-8`` where the C library has it (glibc, musl), else ``C``: the locale of no
+    language, in which HarfBuzz's default language is the same (``c``) either way."""
+    current = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+    except locale.Error:
+        return "C"
+    finally:
+        locale.setlocale(locale.LC_CTYPE, current)
+    return "C.UTF-8"
 
 
 # Snakemake's shell command for a rule's Python script (snakemake/script/__init__.py,
