@@ -66,12 +66,12 @@ def test_every_job_runs_in_the_neutral_locale_and_utc_whatever_the_machines(tmp_
 
     from paperkit.snakefile import prepare_environment
 
-    monkeypatch.setenv("LC_ALL", "tr_TR.UTF-8")
-    monkeypatch.setenv("TZ", "Pacific/Kiritimati")
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    # A copy: the set-up also fills in other variables, which stay out of this process.
+    environment = {**os.environ, "LC_ALL": "tr_TR.UTF-8", "TZ": "Pacific/Kiritimati"}
+    monkeypatch.setattr(os, "environ", environment)
     prepare_environment(SimpleNamespace(basedir=str(tmp_path)))
-    assert os.environ["LC_ALL"] in ("C.UTF-8", "C")
-    assert os.environ["TZ"] == "UTC"
+    assert environment["LC_ALL"] in ("C.UTF-8", "C")
+    assert environment["TZ"] == "UTC"
 
 
 def _glyphs_drawn(text: str, language) -> int:
