@@ -14,6 +14,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from paperkit.reproducibility import differences, output_hashes
 from paperkit.snakefile import quote_script_interpreter
 from tests.conftest import EPOCH, copy_project, unavailable
@@ -129,8 +131,34 @@ def _ambient(variable: str) -> str:
     return os.environ.get(variable, "UTC")
 
 
+def _environment_inside(folder: Path) -> None:
+    """The tests' environment seen from ``folder``/.venv, where `make env` puts it, so
+    that Snakemake's interpreter, and with it every job's, is in the spaced folder as
+    after `make env` there: its own pyvenv.cfg (Python takes the folder of pyvenv.cfg
+    for the environment's, without resolving links), the installed packages by a link,
+    and a `snakemake` that starts that interpreter (the installed one names the original
+    interpreter in its first line)."""
+    venv = folder / ".venv"
+    (venv / "bin").mkdir(parents=True)
+    shutil.copy2(Path(sys.prefix, "pyvenv.cfg"), venv / "pyvenv.cfg")
+    (venv / "lib").symlink_to(Path(sys.prefix, "lib"), target_is_directory=True)
+    (venv / "bin" / "python").symlink_to(os.path.realpath(sys.executable))
+    launcher = venv / "bin" / "snakemake"
+    launcher.write_text('#!/bin/sh\nexec "$(dirname "$0")/python" -m snakemake "$@"\n')
+    launcher.chmod(0o755)
+    (venv / ".installed").touch()
+    seen = subprocess.run(
+        [venv / "bin" / "python", "-c", "import sys; print(sys.executable)"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert seen.stdout.strip() == str(venv / "bin" / "python")
+
+
+@pytest.mark.e2e
 def test_a_clean_copy_in_a_spaced_turkish_folder_under_tr_locale_and_far_zone_builds_the_same_bytes(
-    built, mirror, tmp_path
+    request, mirror, tmp_path
 ):
     """`make` in a copy of the project in ".../Çalışma alanı/paper", with its environment
     inside it (.venv), under LC_ALL=tr_TR.UTF-8 and TZ=Pacific/Kiritimati, writes every
@@ -140,7 +168,8 @@ def test_a_clean_copy_in_a_spaced_turkish_folder_under_tr_locale_and_far_zone_bu
     clone of a commit (with that commit's date in the documents), so it is behind any
     change not yet recorded, while both builds here are of the same working tree with the
     same document date (conftest.EPOCH). The file lists and checksums are paperkit.
-    reproducibility's, which `make verify` compares with the manifest."""
+    reproducibility's, which `make verify` compares with the manifest. The shared build
+    is asked for after this one, so that a failing build fails the test at once."""
     if not _locale_exists(FAR["LC_ALL"]):
         unavailable(
             "the locale tr_TR.UTF-8 is not installed "
@@ -150,6 +179,8 @@ def test_a_clean_copy_in_a_spaced_turkish_folder_under_tr_locale_and_far_zone_bu
         unavailable(f"the time zone {FAR['TZ']} is not installed (Debian: tzdata)")
     if shutil.which("make") is None:
         unavailable("make is not installed")
+    if sys.prefix == sys.base_prefix:
+        unavailable("the tests run outside a virtual environment (`make env` makes .venv)")
     for variable, far in FAR.items():
         if _ambient(variable).lower() == far.lower():  # then the comparison would show nothing
             unavailable(f"the shared build ran with {variable}={far} too; run the tests without")
@@ -157,9 +188,7 @@ def test_a_clean_copy_in_a_spaced_turkish_folder_under_tr_locale_and_far_zone_bu
     folder = tmp_path / SPACED / "paper"
     folder.mkdir(parents=True)
     copy_project(folder)
-    # The environment inside the project, where `make env` puts it: the interpreter that
-    # runs every job is then in the spaced folder too.
-    (folder / ".venv").symlink_to(Path(sys.prefix), target_is_directory=True)
+    _environment_inside(folder)
     own_code = os.pathsep.join([str(folder / "paperkit" / "src"), str(folder / "src")])
     environment = {
         **os.environ,
@@ -178,5 +207,6 @@ def test_a_clean_copy_in_a_spaced_turkish_folder_under_tr_locale_and_far_zone_bu
         check=False,
     )
     assert run.returncode == 0, (run.stdout + run.stderr)[-4000:]
+    built = request.getfixturevalue("built")
     problems = differences(output_hashes(built), output_hashes(folder))
     assert problems == [], "\n".join(problems)
