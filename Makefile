@@ -42,10 +42,10 @@ define install
 		&& $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
 		--no-deps --target "$$uv" -r requirements/uv.txt >/dev/null 2>&1 \
 		&& "$$uv/bin/uv" --version >/dev/null 2>&1; then \
-		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
+		UV_CACHE_DIR="$${UV_CACHE_DIR:-$(UV_CACHE)}" "$$uv/bin/uv" pip install --quiet \
 			--python $(BIN)/python --require-hashes --no-deps --no-build \
 			--find-links $(WHEELS) $(foreach lock,$(1),-r $(lock)); \
-		UV_CACHE_DIR=$${UV_CACHE_DIR:-$(UV_CACHE)} "$$uv/bin/uv" pip install --quiet \
+		UV_CACHE_DIR="$${UV_CACHE_DIR:-$(UV_CACHE)}" "$$uv/bin/uv" pip install --quiet \
 			--python $(BIN)/python --no-deps --no-build-isolation --offline \
 			-e ./paperkit -e .; \
 	else \

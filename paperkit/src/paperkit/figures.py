@@ -4,6 +4,7 @@ fonts they are drawn in (vendored, so that no system install is needed)."""
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -27,6 +28,26 @@ def register_fonts(folder: Path = FONTS) -> tuple[str, ...]:
     return tuple(
         dict.fromkeys(font_manager.FontProperties(fname=path).get_name() for path in paths)
     )
+
+
+@contextmanager
+def shaped_in(language):
+    """Text made inside (a figure drawn, and saved: tick labels are made when it is
+    drawn) is shaped by the rules of ``language`` (paperkit.languages.Language).
+
+    Without a language matplotlib (3.11, through libraqm and HarfBuzz) shapes text by the
+    language of the process's locale: under LC_ALL=tr_TR.UTF-8 an English figure lost the
+    "ffi" ligature of "Office" (HarfBuzz applies the Turkish rules, which keep "fi" apart
+    for the dot of the i), so its bytes depended on the machine. The figure's language is
+    the one to follow: an English label ligates, a Turkish one does not. matplotlib does
+    not pass the language on for a text of several lines, nor when it measures a text to
+    lay the figure out (https://github.com/matplotlib/matplotlib/issues/30282): those
+    follow the locale still, which is why every job of the build runs in the C.UTF-8
+    locale (paperkit.snakefile.prepare_environment)."""
+    import matplotlib
+
+    with matplotlib.rc_context({"text.language": language.tag}):
+        yield
 
 
 # matplotlib's ids: a letter and ten hex digits of a hash of the element's content

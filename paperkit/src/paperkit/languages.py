@@ -71,6 +71,11 @@ class Language:
     def locale(self) -> Locale:
         return Locale.parse(self.locale_id)
 
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag of its locale (``tr-TR``), as text shapers take a language."""
+        return str(self.locale).replace("_", "-")
+
     @cached_property
     def endings(self) -> CaseEndings | None:
         return case_endings(self.endings_name) if self.endings_name else None

@@ -2,8 +2,10 @@
 each rule depends on.
 
 - ``prepare_environment``: the date written into documents (``SOURCE_DATE_EPOCH``,
-  from the last commit that changed the paper), one BLAS thread per job, and a stale
-  lock of a killed run cleared.
+  from the last commit that changed the paper), one BLAS thread per job, every job in
+  the C.UTF-8 locale and UTC, and a stale lock of a killed run cleared.
+- ``quote_script_interpreter``: rules with a Python ``script:`` run in a folder whose
+  path has a space (Snakemake leaves the interpreter's path unquoted).
 - ``without_default_rate_limit``: no job rate limiter on one machine (an ``onstart``
   hook: the scheduler exists only then).
 - ``code_of``: the modules a rule's script imports from the paper's packages,
@@ -17,6 +19,7 @@ import ast
 import hashlib
 import importlib.util
 import json
+import locale
 import os
 import subprocess
 import sys
@@ -54,10 +57,71 @@ def prepare_environment(workflow) -> None:
     # the environment wins; outputs are canonical either way, see paperkit.atomic.)
     for variable in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(variable, "1")
+    # Every job in one locale and one time zone, whatever the machine's (a setting in the
+    # environment loses): the outputs are the same bytes under any. The paper's languages
+    # come from its configuration, never from the locale, but the tools under it read
+    # LC_* and TZ where nothing else is said: matplotlib shapes a note of several lines,
+    # and measures every text to lay a figure out, in the locale's language (HarfBuzz's
+    # default; paperkit.figures.shaped_in), so that under tr_TR.UTF-8 twelve English
+    # figures and the three English documents had other bytes; a date without a zone is
+    # the zone's.
+    os.environ["LC_ALL"] = neutral_locale()
+    os.environ["TZ"] = "UTC"
     # A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
     # Snakemake process is running here (Snakemake takes its own lock after parsing).
     if message := clear_stale_locks(root):
         print(message, file=sys.stderr)
+    quote_script_interpreter()
+
+
+def neutral_locale() -> str:
+    """``C.UTF-8`` where the C library has it (glibc, musl), else ``C``: the locale of no
+    language, in which HarfBuzz's default language is the same (``c``) either way."""
+    current = locale.setlocale(locale.LC_CTYPE)
+    try:
+        locale.setlocale(locale.LC_CTYPE, "C.UTF-8")
+    except locale.Error:
+        return "C"
+    finally:
+        locale.setlocale(locale.LC_CTYPE, current)
+    return "C.UTF-8"
+
+
+# Snakemake's shell command for a rule's Python script (snakemake/script/__init__.py,
+# PythonScript.execute_script), and the same command with the interpreter quoted.
+UNQUOTED_SCRIPT_COMMAND = "{py_exec} {fname:q}"
+QUOTED_SCRIPT_COMMAND = "{py_exec:q} {fname:q}"
+
+
+def quote_script_interpreter() -> bool:
+    """Make Snakemake quote the interpreter of a rule's Python ``script:``; returns
+    whether this call installed the fix (once per process).
+
+    Snakemake runs a ``script:`` as the shell command ``{py_exec} {fname:q}``, where
+    ``py_exec`` is ``sys.executable``, unquoted: with the environment inside the project
+    (``make env`` puts it in ``.venv``), a project in a folder such as ``Çalışma alanı``
+    ran ``/…/Çalışma`` and every job failed with exit status 127. This is Snakemake's
+    open bug https://github.com/snakemake/snakemake/issues/2645 (up to 9.27 at least);
+    its proposed fix is the one applied here, ``{py_exec:q}``. Every rule of the paper
+    is a ``script:``, and there is no setting for the command, so the method that runs
+    the command is wrapped: the one command is rewritten, any other passes unchanged
+    (once Snakemake quotes it itself, the wrapper changes nothing). It is done while
+    the Snakefile is read, so it also holds in a job that Snakemake spawns in a new
+    process (that process reads the Snakefile again)."""
+    from snakemake.script import PythonScript
+
+    run = PythonScript._execute_cmd
+    if getattr(run, "quotes_interpreter", False):
+        return False
+
+    def quoting_execute_cmd(self, cmd, **kwargs):
+        if cmd == UNQUOTED_SCRIPT_COMMAND:
+            cmd = QUOTED_SCRIPT_COMMAND
+        return run(self, cmd, **kwargs)
+
+    quoting_execute_cmd.quotes_interpreter = True
+    PythonScript._execute_cmd = quoting_execute_cmd
+    return True
 
 
 # Snakemake's command line's default for --max-jobs-per-timespan (its Python API has none).

@@ -6,7 +6,7 @@ from pathlib import Path
 import yaml
 
 from paperkit.atomic import write_text
-from paperkit.figures import save_figure
+from paperkit.figures import save_figure, shaped_in
 from paperkit.jobs import run_job
 from paperkit.languages import languages_from_config
 from paperkit.registry import EntryData, load_callable
@@ -41,14 +41,15 @@ def main() -> None:
         for name in snakemake.params.figures:
             reference = entries["figures"][name]["draw"]
             draw = load_callable(reference)
-            figure = draw(data_for(f"figures.{name}.draw", reference), labels[code], language)
-            save_figure(
-                figure,
-                out[f"{name}_{code}_svg"],
-                out[f"{name}_{code}_png"],
-                rc,
-                style["png_dpi"],
-            )
+            with shaped_in(language):
+                figure = draw(data_for(f"figures.{name}.draw", reference), labels[code], language)
+                save_figure(
+                    figure,
+                    out[f"{name}_{code}_svg"],
+                    out[f"{name}_{code}_png"],
+                    rc,
+                    style["png_dpi"],
+                )
         for name in snakemake.params.tables:
             reference = entries["tables"][name]["build"]
             build = load_callable(reference)
