@@ -54,6 +54,7 @@ include: PAPER.rules("provenance.smk")
 localrules:
     all,
     acquire_source,
+    set_aside_source,
     source_numbers,
     dataset_citations,
 

@@ -1,7 +1,6 @@
 # Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
 from asylum_regime.releases import source_periods
-from paperkit.acquire import Source, set_aside_unpinned
-from snakemake.logging import logger
+from paperkit.acquire import Source, last_set_aside, rejected_path, unpinned_digest
 
 SOURCE_FOLDER = "data/raw/sources"
 SOURCES = sorted(config["sources"])
@@ -13,18 +12,51 @@ SOURCE_PERIODS = source_periods(config["sources"])
 # changing it fetches nothing again.
 PERIOD_KEYS = ("period", "as_of")
 
-# Every build re-verifies every stored source against its pin before any job
-# runs: a copy that differs is moved to data/raw/sources/rejected/ and acquired
-# again, so that no build ever reads bytes other than the pinned ones.
-for message in set_aside_unpinned(
-    [Source.from_config(name, entry) for name, entry in config["sources"].items()],
-    Path(SOURCE_FOLDER),
-):
-    logger.warning(message)
+
+def unpinned_copy(wildcards):
+    """Where the stored copy of a source is set aside when it does not match its pin
+    (none when it matches or is absent).
+
+    Every build re-verifies every stored source against its pin: Snakemake calls this
+    whenever it builds the DAG, and hashing only reads. A copy that differs (damaged,
+    or left from an earlier pin, with or without Snakemake's records) becomes an input
+    of its acquisition that set_aside_source makes, so that the build sets it aside and
+    acquires the pinned file before anything reads it; a dry run shows both jobs and
+    moves nothing."""
+    source = Source.from_config(wildcards.source, config["sources"][wildcards.source])
+    folder = Path(SOURCE_FOLDER)
+    if (actual := unpinned_digest(source, folder)) is not None:
+        return [str(rejected_path(source, folder, actual))]
+    # A verified copy: the input is the copy set aside before it was acquired (its
+    # provenance record names it), the same input as the run that set it aside recorded,
+    # so that the run after a repair reruns nothing.
+    return last_set_aside(folder / f"{source.name}.provenance.json")
+
+
+rule set_aside_source:
+    output:
+        # `update`: a copy set aside earlier is never removed by Snakemake before the job
+        # (which then moves nothing, see paperkit.acquire.set_aside)
+        rejected=update(f"{SOURCE_FOLDER}/rejected/{{source}}.{{digest}}.rda"),
+    log:
+        "logs/acquire/set_aside_{source}.{digest}.log",
+    wildcard_constraints:
+        source="|".join(SOURCES),
+        digest="[0-9a-f]{12}(-[0-9]+)?",
+    priority: 30
+    conda:
+        "../../environment.yml"
+    params:
+        pin=lambda wildcards: config["sources"][wildcards.source],
+        folder=SOURCE_FOLDER,
+    script:
+        "../scripts/set_aside.py"
 
 
 rule acquire_source:
     input:
+        # the stored copy set aside first, when it does not match its pin
+        unpinned=unpinned_copy,
         code=code_of("../scripts/acquire.py"),
     output:
         data=f"{SOURCE_FOLDER}/{{source}}.rda",

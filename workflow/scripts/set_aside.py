@@ -1,0 +1,23 @@
+"""Move a stored source that does not match its pin to the rejected folder (never deleted)."""
+
+import logging
+import sys
+from pathlib import Path
+
+from paperkit.acquire import Source, set_aside
+from paperkit.jobs import run_job
+
+snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+
+def main() -> None:
+    source = Source.from_config(snakemake.wildcards.source, snakemake.params.pin)
+    message = set_aside(source, Path(snakemake.params.folder), Path(snakemake.output.rejected))
+    if message is None:  # run again by Snakemake (its code changed): nothing to move
+        logging.info("%s: the stored copy matches its pin; nothing set aside", source.name)
+        return
+    logging.warning(message)
+    print(message, file=sys.stderr)
+
+
+run_job(snakemake, main)
