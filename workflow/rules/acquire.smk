@@ -1,6 +1,5 @@
 # Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
 from asylum_regime.releases import source_periods
-from paperkit.acquire import Source, last_set_aside, rejected_path, unpinned_digest
 
 SOURCE_FOLDER = "data/raw/sources"
 SOURCES = sorted(config["sources"])
@@ -11,26 +10,6 @@ SOURCE_PERIODS = source_periods(config["sources"])
 # What a source's period says is the text's business, not the file's: declaring or
 # changing it fetches nothing again.
 PERIOD_KEYS = ("period", "as_of")
-
-
-def unpinned_copy(wildcards):
-    """Where the stored copy of a source is set aside when it does not match its pin
-    (none when it matches or is absent).
-
-    Every build re-verifies every stored source against its pin: Snakemake calls this
-    whenever it builds the DAG, and hashing only reads. A copy that differs (damaged,
-    or left from an earlier pin, with or without Snakemake's records) becomes an input
-    of its acquisition that set_aside_source makes, so that the build sets it aside and
-    acquires the pinned file before anything reads it; a dry run shows both jobs and
-    moves nothing."""
-    source = Source.from_config(wildcards.source, config["sources"][wildcards.source])
-    folder = Path(SOURCE_FOLDER)
-    if (actual := unpinned_digest(source, folder)) is not None:
-        return [str(rejected_path(source, folder, actual))]
-    # A verified copy: the input is the copy set aside before it was acquired (its
-    # provenance record names it), the same input as the run that set it aside recorded,
-    # so that the run after a repair reruns nothing.
-    return last_set_aside(folder / f"{source.name}.provenance.json")
 
 
 rule set_aside_source:
@@ -48,7 +27,6 @@ rule set_aside_source:
         "../../environment.yml"
     params:
         pin=lambda wildcards: config["sources"][wildcards.source],
-        folder=SOURCE_FOLDER,
     script:
         "../scripts/set_aside.py"
 

@@ -12,7 +12,8 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 def main() -> None:
     source = Source.from_config(snakemake.wildcards.source, snakemake.params.pin)
-    message = set_aside(source, Path(snakemake.params.folder), Path(snakemake.output.rejected))
+    target = Path(snakemake.output.rejected)  # <sources>/rejected/<name>.<digest>.rda
+    message = set_aside(source, target.parent.parent, target)
     if message is None:  # run again by Snakemake (its code changed): nothing to move
         logging.info("%s: the stored copy matches its pin; nothing set aside", source.name)
         return
