@@ -120,6 +120,10 @@ def test_a_lock_left_by_a_killed_run_stays_until_unlocked(scratch, mirror):
     locks.mkdir(parents=True, exist_ok=True)
     (locks / "0.input.lock").write_text(f"{scratch}/data/processed/frontex.csv\n")
     (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
+    # a text edit: the build has work that reads what the lock names (Snakemake refuses
+    # only a build whose jobs read or write the locked files)
+    intro = scratch / "manuscript/en/10-introduction.md"
+    intro.write_text(intro.read_text(encoding="utf-8") + "\nOne more sentence.\n", "utf-8")
     before = tree_state(locks)
     refused(snakemake(scratch, mirror=mirror), scratch)
     assert tree_state(locks) == before

@@ -34,7 +34,7 @@ rule set_aside_source:
 rule acquire_source:
     input:
         # the stored copy set aside first, when it does not match its pin
-        unpinned=unpinned_copy,
+        unpinned=lambda wildcards: unpinned_copy(wildcards.source),
         code=code_of("../scripts/acquire.py"),
     output:
         data=f"{SOURCE_FOLDER}/{{source}}.rda",

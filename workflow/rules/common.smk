@@ -28,17 +28,19 @@ def multiverse_inputs(wildcards):
     }
 
 
-def unpinned_copy(wildcards):
-    """Where the stored copy of a source is set aside when it does not match its pin
-    (none when it matches or is absent).
+def unpinned_copy(name):
+    """Where the stored copy of the source ``name`` is set aside when it does not match its
+    pin (none when it matches or is absent), as an input of every job that reads the
+    source and of the default target.
 
     Every build re-verifies every stored source against its pin: Snakemake calls this
     whenever it builds the DAG, and hashing only reads. A copy that differs (damaged,
-    or left from an earlier pin, with or without Snakemake's records) becomes an input
-    of its acquisition that set_aside_source makes, so that the build sets it aside and
-    acquires the pinned file before anything reads it; a dry run shows both jobs and
-    moves nothing."""
-    source = Source.from_config(wildcards.source, config["sources"][wildcards.source])
+    or left from an earlier pin) becomes an input that set_aside_source makes: the
+    build sets the copy aside and acquires the pinned file before anything reads it,
+    whenever a job that reads it runs or the default target is built (also without
+    Snakemake's records, after `make clean`); a dry run shows the jobs and moves
+    nothing."""
+    source = Source.from_config(name, config["sources"][name])
     folder = Path("data/raw/sources")
     if (actual := unpinned_digest(source, folder)) is not None:
         return [str(rejected_path(source, folder, actual))]
