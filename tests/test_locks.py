@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -164,7 +166,25 @@ def test_parsing_the_workflow_changes_nothing(scratch, mirror):
         assert after == before, (name, sorted(set(after.items()) ^ set(before.items()))[:10])
 
 
+def recorded_params(root: Path) -> dict[str, list]:
+    """The params Snakemake recorded for every output (its metadata), by output."""
+    records = {}
+    for path in (root / ".snakemake" / "metadata").iterdir():
+        record = json.loads(path.read_text(encoding="utf-8"))
+        records[base64.b64decode(path.name).decode()] = record.get("params") or []
+    return records
+
+
 def test_a_moved_project_reruns_nothing(built, mirror, tmp_path):
+    # No param names a place: neither the project's folder nor the environment's (where
+    # Pandoc is installed: each clone has its own .venv, the tests share one).
+    places = (str(built), sys.prefix, str(Path(sys.executable).parent))
+    absolute = {
+        output: params
+        for output, params in recorded_params(built).items()
+        if any(place in str(param) for param in params for place in places)
+    }
+    assert absolute == {}, list(absolute.items())[:3]
     moved = tmp_path / "taşınmış kopya"
     shutil.copytree(built, moved, symlinks=True)
     run = snakemake(moved, "--dry-run", mirror=mirror)
