@@ -120,8 +120,9 @@ def test_a_lock_left_by_a_killed_run_stays_until_unlocked(scratch, mirror):
     is refused with the fix, `snakemake --unlock` removes them."""
     locks = scratch / ".snakemake/locks"
     locks.mkdir(parents=True, exist_ok=True)
-    (locks / "0.input.lock").write_text(f"{scratch}/data/processed/frontex.csv\n")
-    (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
+    # as Snakemake writes them: the files a run reads and writes, relative to the folder
+    (locks / "0.input.lock").write_text("data/processed/frontex.csv\n")
+    (locks / "0.output.lock").write_text("results/numbers/models.json\n")
     # a text edit: the build has work that reads what the lock names (Snakemake refuses
     # only a build whose jobs read or write the locked files)
     intro = scratch / "manuscript/en/10-introduction.md"

@@ -26,8 +26,6 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from snakemake_interface_executor_plugins.settings import ExecMode
-
 from paperkit.locks import held_lock
 
 
@@ -63,7 +61,8 @@ def prepare_environment(workflow) -> None:
     # `kill -9`, until `snakemake --unlock`): one line before its own message says which
     # lock and what to do. Only read: the lock is never removed here. Jobs that parse
     # the workflow again (a cluster's) run under the main run's lock and say nothing.
-    if workflow.exec_mode == ExecMode.DEFAULT and (message := held_lock(Path.cwd())):
+    job = workflow.remote_exec or workflow.subprocess_exec
+    if not job and (message := held_lock(Path.cwd())):
         print(message, file=sys.stderr)
 
 
