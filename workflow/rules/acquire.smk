@@ -25,8 +25,8 @@ rule set_aside_source:
     priority: 30
     conda:
         "../../environment.yml"
-    params:
-        pin=lambda wildcards: config["sources"][wildcards.source],
+    # No params: the job reads the pin from the config when it runs, so that nothing
+    # about a pin (its period, say) runs it again; run again, it moves nothing.
     script:
         "../scripts/set_aside.py"
 

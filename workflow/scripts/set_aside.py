@@ -11,7 +11,8 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 
 def main() -> None:
-    source = Source.from_config(snakemake.wildcards.source, snakemake.params.pin)
+    name = snakemake.wildcards.source
+    source = Source.from_config(name, snakemake.config["sources"][name])
     target = Path(snakemake.output.rejected)  # <sources>/rejected/<name>.<digest>.rda
     message = set_aside(source, target.parent.parent, target)
     if message is None:  # run again by Snakemake (its code changed): nothing to move
