@@ -54,6 +54,7 @@ include: PAPER.rules("provenance.smk")
 localrules:
     all,
     acquire_source,
+    set_aside_source,
     source_numbers,
     dataset_citations,
 
@@ -79,5 +80,8 @@ rule all:
                 ],
                 "multiverse_gather": [{"family": family} for family in FAMILIES],
             },
-            on_demand=ON_DEMAND_RULES,
+            # set_aside_source: made when a stored copy differs from its pin (below)
+            on_demand=[*ON_DEMAND_RULES, "set_aside_source"],
         ),
+        # A stored source that differs from its pin is set aside first (unpinned_copy).
+        unpinned=lambda wildcards: [path for name in SOURCES for path in unpinned_copy(name)],

@@ -14,9 +14,12 @@ from paperkit.acquire import (
     AcquireError,
     Source,
     acquire,
+    last_set_aside,
+    rejected_path,
     resolve_mirror,
-    set_aside_unpinned,
+    set_aside,
     sha256_of,
+    unpinned_digest,
 )
 from tests.conftest import pinned_sources
 
@@ -152,13 +155,36 @@ def test_a_stored_copy_that_differs_from_its_pin_is_set_aside(frontex, mirror, t
     folder = tmp_path / "sources"
     acquire(frontex, folder / "frontex.rda", mirror)
     (folder / "frontex.provenance.json").write_text("{}", encoding="utf-8")
-    assert set_aside_unpinned([frontex], folder) == []  # a matching copy stays
+    assert unpinned_digest(frontex, folder) is None  # a matching copy stays
+    target = folder / "rejected" / "frontex.000000000000.rda"
+    assert set_aside(frontex, folder, target) is None and (folder / "frontex.rda").is_file()
     with open(folder / "frontex.rda", "ab") as handle:
         handle.write(b"\0")
     actual = sha256_of(folder / "frontex.rda")
-    [message] = set_aside_unpinned([frontex], folder)
+    assert unpinned_digest(frontex, folder) == actual
+    target = rejected_path(frontex, folder, actual)
+    assert target == folder / "rejected" / f"frontex.{actual[:12]}.rda"
+    message = set_aside(frontex, folder, target)
     assert str(folder / "frontex.rda") in message
     assert f"expected sha256 {frontex.sha256}, actual {actual}" in message
     assert not (folder / "frontex.rda").exists()
-    assert (folder / "rejected" / f"frontex.{actual[:12]}.rda").is_file()
+    assert target.is_file()
     assert (folder / "rejected" / f"frontex.{actual[:12]}.provenance.json").is_file()
+    # the same bytes set aside again go beside the first copy, never over it
+    (folder / "frontex.rda").write_bytes(target.read_bytes())
+    second = rejected_path(frontex, folder, actual)
+    assert second == folder / "rejected" / f"frontex.{actual[:12]}-2.rda"
+    assert set_aside(frontex, folder, second) and second.is_file() and target.is_file()
+
+
+def test_the_copy_set_aside_is_named_by_the_provenance_while_it_is_kept(tmp_path):
+    record = tmp_path / "frontex.provenance.json"
+    kept = tmp_path / "rejected" / "frontex.0123456789ab.rda"
+    record.write_text(f'{{"set_aside": "{kept}"}}', encoding="utf-8")
+    assert last_set_aside(record) == []  # not (or no longer) in the rejected folder
+    kept.parent.mkdir()
+    kept.write_bytes(b"x")
+    assert last_set_aside(record) == [str(kept)]
+    record.write_text("{}", encoding="utf-8")
+    assert last_set_aside(record) == []
+    assert last_set_aside(tmp_path / "missing.json") == []

@@ -304,32 +304,6 @@ def test_a_main_specification_outside_the_multiverse_fails(scratch, mirror):
 # --------------------------------------------------------------------------- interrupted runs
 
 
-def test_a_stale_lock_from_a_killed_run_is_cleared(scratch, mirror):
-    locks = scratch / ".snakemake/locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    (locks / "0.input.lock").write_text(f"{scratch}/data/processed/frontex.csv\n")
-    (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
-    stderr = succeeds(scratch, mirror, "--dry-run")
-    assert "removed a stale lock" in stderr
-    assert not list(locks.glob("*.lock"))
-
-
-def test_a_lock_of_a_live_run_stays(scratch, mirror):
-    locks = scratch / ".snakemake/locks"
-    locks.mkdir(parents=True, exist_ok=True)
-    (locks / "0.output.lock").write_text(f"{scratch}/results/numbers/models.json\n")
-    # a process that looks like a Snakemake run in this folder
-    live = subprocess.Popen(["bash", "-c", "exec -a snakemake sleep 60"], cwd=scratch)
-    try:
-        time.sleep(0.2)
-        run = snakemake(scratch, "--dry-run", mirror=mirror)
-        assert f"Snakemake (pid {live.pid}) is running" in run.stderr
-        assert (locks / "0.output.lock").is_file()
-    finally:
-        live.kill()
-        live.wait()
-
-
 def test_kill_9_mid_run_then_the_next_run_completes(scratch, mirror):
     edit(
         scratch / "manuscript/en/10-introduction.md",
@@ -345,15 +319,19 @@ def test_kill_9_mid_run_then_the_next_run_completes(scratch, mirror):
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
-    deadline = time.monotonic() + 60
-    while not list((scratch / ".snakemake/locks").glob("*.lock")):
+    # killed while a job runs: Snakemake marks a job's outputs incomplete when it starts
+    deadline = time.monotonic() + 120
+    while not any((scratch / ".snakemake/incomplete").iterdir()):
         assert time.monotonic() < deadline and process.poll() is None
         time.sleep(0.05)
-    time.sleep(1.0)  # a job is running
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    stderr = succeeds(scratch, mirror)
-    assert "removed a stale lock" in stderr
+    # the lock it leaves is Snakemake's: the next build is refused with the fix, which works
+    run = snakemake(scratch, mirror=mirror)
+    assert run.returncode != 0
+    assert "Snakemake's lock is held in" in run.stderr and "snakemake --unlock" in run.stderr
+    succeeds(scratch, mirror, "--unlock")
+    succeeds(scratch, mirror)
     assert len(documents(scratch)) == len(DOCUMENTS)
 
 

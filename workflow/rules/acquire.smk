@@ -1,7 +1,5 @@
 # Stage 1: acquire the pinned statistical sources (local store, mirror or URL), checksum-verified.
 from asylum_regime.releases import source_periods
-from paperkit.acquire import Source, set_aside_unpinned
-from snakemake.logging import logger
 
 SOURCE_FOLDER = "data/raw/sources"
 SOURCES = sorted(config["sources"])
@@ -13,18 +11,30 @@ SOURCE_PERIODS = source_periods(config["sources"])
 # changing it fetches nothing again.
 PERIOD_KEYS = ("period", "as_of")
 
-# Every build re-verifies every stored source against its pin before any job
-# runs: a copy that differs is moved to data/raw/sources/rejected/ and acquired
-# again, so that no build ever reads bytes other than the pinned ones.
-for message in set_aside_unpinned(
-    [Source.from_config(name, entry) for name, entry in config["sources"].items()],
-    Path(SOURCE_FOLDER),
-):
-    logger.warning(message)
+
+rule set_aside_source:
+    output:
+        # `update`: a copy set aside earlier is never removed by Snakemake before the job
+        # (which then moves nothing, see paperkit.acquire.set_aside)
+        rejected=update(f"{SOURCE_FOLDER}/rejected/{{source}}.{{digest}}.rda"),
+    log:
+        "logs/acquire/set_aside_{source}.{digest}.log",
+    wildcard_constraints:
+        source="|".join(SOURCES),
+        digest="[0-9a-f]{12}(-[0-9]+)?",
+    priority: 30
+    conda:
+        "../../environment.yml"
+    # No params: the job reads the pin from the config when it runs, so that nothing
+    # about a pin (its period, say) runs it again; run again, it moves nothing.
+    script:
+        "../scripts/set_aside.py"
 
 
 rule acquire_source:
     input:
+        # the stored copy set aside first, when it does not match its pin
+        unpinned=lambda wildcards: unpinned_copy(wildcards.source),
         code=code_of("../scripts/acquire.py"),
     output:
         data=f"{SOURCE_FOLDER}/{{source}}.rda",

@@ -1,6 +1,7 @@
 # Definitions the paper's rule files share (the machinery's are in paperkit's
 # common.smk).
 from asylum_regime.multiverse import FAMILIES, family_batches, family_main
+from paperkit.acquire import Source, last_set_aside, rejected_path, unpinned_digest
 
 # The specification multiverse (config `multiverse`): each family's batches of
 # specifications, and its main specification, checked here when the workflow starts
@@ -25,3 +26,25 @@ def multiverse_inputs(wildcards):
         "schemas": expand("workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]),
         "frontex": "data/processed/frontex.csv",
     }
+
+
+def unpinned_copy(name):
+    """Where the stored copy of the source ``name`` is set aside when it does not match its
+    pin (none when it matches or is absent), as an input of every job that reads the
+    source and of the default target.
+
+    Every build re-verifies every stored source against its pin: Snakemake calls this
+    whenever it builds the DAG, and hashing only reads. A copy that differs (damaged,
+    or left from an earlier pin) becomes an input that set_aside_source makes: the
+    build sets the copy aside and acquires the pinned file before anything reads it,
+    whenever a job that reads it runs or the default target is built (also without
+    Snakemake's records, after `make clean`); a dry run shows the jobs and moves
+    nothing."""
+    source = Source.from_config(name, config["sources"][name])
+    folder = Path("data/raw/sources")
+    if (actual := unpinned_digest(source, folder)) is not None:
+        return [str(rejected_path(source, folder, actual))]
+    # A verified copy: the input is the copy set aside before it was acquired (its
+    # provenance record names it), the same input as the run that set it aside recorded,
+    # so that the run after a repair reruns nothing.
+    return last_set_aside(folder / f"{source.name}.provenance.json")

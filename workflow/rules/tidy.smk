@@ -6,6 +6,8 @@ TIDY_DATASETS = ["unhcr_population", "frontex", "eu_asyapp", "countrynames"]
 rule tidy_source:
     input:
         data="data/raw/sources/{dataset}.rda",
+        # a stored copy that differs from its pin is set aside and acquired again first
+        unpinned=lambda wildcards: unpinned_copy(wildcards.dataset),
         schema="workflow/schemas/tables/{dataset}.yaml",
         codebook="workflow/schemas/tables/processed.yaml",
         code=code_of("../scripts/tidy.py"),

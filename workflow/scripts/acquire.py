@@ -20,7 +20,12 @@ def main() -> None:
         timeout=snakemake.config["download_timeout"],
         store=Path(snakemake.params.store),
     )
-    write_json(provenance, snakemake.output.provenance)
+    # the copy set aside before this acquisition (see unpinned_copy in acquire.smk)
+    set_aside = list(snakemake.input.unpinned)
+    write_json(
+        {**provenance, **({"set_aside": set_aside[0]} if set_aside else {})},
+        snakemake.output.provenance,
+    )
     logging.info("acquired %s from %s", source.name, provenance["obtained_from"])
 
 

@@ -7,10 +7,11 @@ place only after verification).
 
 Two guards keep a stored source honest:
 
-- every build starts by hashing each stored copy against its pin
-  (``set_aside_unpinned``, called when the workflow is parsed); a copy that
-  differs (corrupted, truncated, or left from an earlier pin) is moved to
-  ``rejected/`` beside it, never deleted, and the build acquires the pinned file;
+- every build hashes each stored copy against its pin when it builds its DAG
+  (``unpinned_digest``, read only, also in a dry run); a copy that differs
+  (corrupted, truncated, or left from an earlier pin) is moved to ``rejected/``
+  beside it by a job of that build (``set_aside``), never deleted, and the build
+  acquires the pinned file;
 - every verified file is also kept in a local store named by its checksum
   (``.store/<sha256>.rda``), so that re-acquiring a pin seen before (a moved pin
   moved back, a corrupted copy) needs neither the network nor the mirror, and a
@@ -27,6 +28,7 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain, count
 from pathlib import Path
 
 from paperkit.atomic import atomic_path
@@ -101,34 +103,55 @@ def store_path(store: Path, sha256: str) -> Path:
     return store / f"{sha256}.rda"
 
 
-def set_aside_unpinned(sources: list[Source], folder: Path) -> list[str]:
-    """Hash every stored source against its pin; move each copy that differs aside.
+def unpinned_digest(source: Source, folder: Path) -> str | None:
+    """The SHA-256 of the stored copy ``folder/<name>.rda`` when it differs from its pin;
+    None when it matches or is absent. Only reads: the workflow asks it of every stored
+    source whenever it builds its DAG (also in a dry run)."""
+    stored = folder / f"{source.name}.rda"
+    if not stored.is_file():
+        return None
+    actual = sha256_of(stored)
+    return None if actual == source.sha256 else actual
 
-    A copy at ``folder/<name>.rda`` whose SHA-256 is not its pin's is moved to
-    ``folder/rejected/<name>.<first 12 hex digits of its hash>.rda`` (with its
-    provenance record), so that the build acquires the pinned file instead of
-    trusting it. Returns one message per copy moved, naming the file, both hashes
-    and what happens next.
-    """
-    messages = []
-    for source in sources:
-        stored = folder / f"{source.name}.rda"
-        if not stored.is_file():
-            continue
-        actual = sha256_of(stored)
-        if actual == source.sha256:
-            continue
-        rejected = folder / "rejected" / f"{source.name}.{actual[:12]}.rda"
-        rejected.parent.mkdir(parents=True, exist_ok=True)
-        os.replace(stored, rejected)
-        record = folder / f"{source.name}.provenance.json"
-        if record.is_file():
-            os.replace(record, rejected.with_suffix(".provenance.json"))
-        messages.append(
-            f"{stored} does not match its pin (expected sha256 {source.sha256}, actual "
-            f"{actual}): moved to {rejected}; the pinned file is acquired again."
-        )
-    return messages
+
+def rejected_path(source: Source, folder: Path, actual: str) -> Path:
+    """Where a stored copy with SHA-256 ``actual`` that is not its pin's is set aside:
+    ``folder/rejected/<name>.<first 12 hex digits>.rda``, or with ``-2``, ``-3``, ... when
+    a copy with those bytes was set aside before (nothing set aside is overwritten)."""
+    first = folder / "rejected" / f"{source.name}.{actual[:12]}.rda"
+    candidates = (first.with_name(f"{source.name}.{actual[:12]}-{n}.rda") for n in count(2))
+    return next(path for path in chain([first], candidates) if not path.exists())
+
+
+def last_set_aside(record: Path) -> list[str]:
+    """The copy set aside before the pinned file was last acquired, as the provenance
+    record ``record`` names it (``set_aside``), while it is still in the rejected
+    folder; else nothing. Only reads."""
+    try:
+        named = json.loads(record.read_text(encoding="utf-8")).get("set_aside")
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [named] if named and Path(named).is_file() else []
+
+
+def set_aside(source: Source, folder: Path, target: Path) -> str | None:
+    """Move the stored copy of ``source`` (and its provenance record) to ``target`` in the
+    rejected folder when it does not match its pin, so that the build acquires the pinned
+    file instead of trusting it. Returns the message naming the file, both hashes and what
+    happens next; None, moving nothing, when the copy matches its pin or is absent (a
+    verified copy is never set aside, and nothing already set aside is overwritten)."""
+    stored = folder / f"{source.name}.rda"
+    if (actual := unpinned_digest(source, folder)) is None or target.exists():
+        return None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(stored, target)
+    record = folder / f"{source.name}.provenance.json"
+    if record.is_file():
+        os.replace(record, target.with_suffix(".provenance.json"))
+    return (
+        f"{stored} does not match its pin (expected sha256 {source.sha256}, actual "
+        f"{actual}): moved to {target}; the pinned file is acquired again."
+    )
 
 
 def acquire(

@@ -1,60 +1,39 @@
-"""Stale Snakemake locks: a run killed with ``kill -9`` leaves its lock behind.
+"""Snakemake's lock on the working directory, explained in one line.
 
-Snakemake locks the working directory while it runs (``.snakemake/locks/``) and
-refuses to start while a lock exists, which after a killed run means until the
-user finds ``--unlock``. ``clear_stale_locks`` runs when the workflow is parsed,
-before Snakemake takes its own lock: if lock files exist and no other Snakemake
-process is running in this directory, the locks are stale and are removed.
+Snakemake locks the working directory while it builds (``.snakemake/locks/``): it
+takes the lock after it has parsed the workflow and built its DAG (just before the
+``onstart`` hook), and a second build in the same folder whose DAG shares a file
+with the running one is refused with ``LockException`` before it runs anything.
+That lock is the only guard: the workflow never removes it, and never guesses from
+process names whether its owner is still alive (the guess failed on a build
+started as ``.venv/bin/python .venv/bin/snakemake``, and the second build then
+deleted the first one's lock and its files). A lock left by a killed run (``kill
+-9``, a crash) is removed by the user with ``snakemake --unlock``.
+
+``held_lock`` only reads: it names the lock and both ways out, so that the line
+stands before Snakemake's own multi-line refusal.
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-import psutil
 
 UNLOCK_HINT = "snakemake --unlock"
 
 
-def _is_snakemake(command: list[str]) -> bool:
-    """A Snakemake main or job process (``snakemake ...`` or ``python -m snakemake ...``)."""
-    names = [Path(part).name for part in command[:3]]
-    return "snakemake" in names and (names[0] == "snakemake" or "-m" in command[:3])
-
-
-def other_snakemake_here(root: Path) -> list[int]:
-    """Process ids of Snakemake processes other than this one and its ancestors in ``root``."""
-    own = {os.getpid(), *(parent.pid for parent in psutil.Process().parents())}
-    found = []
-    for process in psutil.process_iter(["pid", "cmdline"]):
-        try:
-            if process.pid in own or not _is_snakemake(process.info["cmdline"] or []):
-                continue
-            if Path(process.cwd()).resolve() == root.resolve():
-                found.append(process.pid)
-        except psutil.Error:  # gone, or not ours to inspect
-            continue
-    return found
-
-
-def clear_stale_locks(root: Path) -> str | None:
-    """Remove the locks in ``root/.snakemake/locks`` if no live Snakemake holds them.
-
-    Returns a message saying what was done (None when there was no lock). A lock
-    held by a live process is left alone: Snakemake then reports it as usual.
-    """
+def lock_files(root: Path) -> list[Path]:
+    """The lock files Snakemake keeps in ``root/.snakemake/locks`` (none when unlocked)."""
     folder = root / ".snakemake" / "locks"
-    locks = sorted(folder.glob("*.lock")) if folder.is_dir() else []
-    if not locks:
+    return sorted(folder.glob("*.lock")) if folder.is_dir() else []
+
+
+def held_lock(root: Path) -> str | None:
+    """One line naming Snakemake's lock in ``root`` and the fix, or None when no lock is held."""
+    if not lock_files(root):
         return None
-    if running := other_snakemake_here(root):
-        return (
-            f"Snakemake (pid {', '.join(map(str, running))}) is running in {root}; its lock stays."
-        )
-    for lock in locks:
-        lock.unlink(missing_ok=True)
     return (
-        f"removed a stale lock in {folder} left by an interrupted run (no Snakemake process "
-        f"is running here); if this is wrong, stop the other run and use `{UNLOCK_HINT}`."
+        f"Snakemake's lock is held in {root / '.snakemake' / 'locks'}: another build is "
+        f"running in this folder, and Snakemake refuses a second one that reads or writes "
+        f"its files (wait for it to finish); if no build is running (one was killed), "
+        f"remove the lock with `{UNLOCK_HINT}`."
     )

@@ -138,15 +138,22 @@ class Paper:
         return f"{self.manuscript['folder']}/build"
 
     def caption_file(self, kind: str, name: str) -> str:
-        """The report caption of a registered figure or table, as the .rst file Snakemake's
-        report reads (written under .snakemake/ when it differs; the text is the registry's)."""
-        entry = (self.registry.figures if kind == "figure" else self.registry.tables)[name]
-        path = self.root / ".snakemake" / "paperkit" / "captions" / f"{kind}-{name}.rst"
-        text = entry["caption"] + "\n"
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-        return str(path)
+        """The report caption of a registered figure or table: the .rst file Snakemake's
+        report reads, under .snakemake/ (the text is the registry's). Only named here:
+        parsing the workflow writes nothing; ``write_captions`` writes them when a run
+        builds (``onstart``)."""
+        return str(self.root / ".snakemake" / "paperkit" / "captions" / f"{kind}-{name}.rst")
+
+    def write_captions(self) -> None:
+        """Write the report caption of every registered figure and table whose file is
+        missing or differs (from ``onstart``: a run that builds; the report reads them)."""
+        for kind, entries in (("figure", self.registry.figures), ("table", self.registry.tables)):
+            for name, entry in entries.items():
+                path = Path(self.caption_file(kind, name))
+                text = entry["caption"] + "\n"
+                if not path.is_file() or path.read_text(encoding="utf-8") != text:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_text(text, encoding="utf-8")
 
     # ---- machinery rule files
 

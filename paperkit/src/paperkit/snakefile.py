@@ -2,15 +2,19 @@
 each rule depends on.
 
 - ``prepare_environment``: the date written into documents (``SOURCE_DATE_EPOCH``,
-  from the last commit that changed the paper), one BLAS thread per job, every job in
-  the C.UTF-8 locale and UTC, and a stale lock of a killed run cleared.
+  from the last commit that changed the paper), one BLAS thread per job and every job
+  in the C.UTF-8 locale and UTC, in this process's environment only: parsing the
+  workflow (``-n``, ``--lint``) writes, moves and deletes nothing. When Snakemake's
+  lock is held, one line says so and names the fix (``paperkit.locks``); the lock
+  itself is Snakemake's business.
 - ``quote_script_interpreter``: rules with a Python ``script:`` run in a folder whose
   path has a space (Snakemake leaves the interpreter's path unquoted).
 - ``without_default_rate_limit``: no job rate limiter on one machine (an ``onstart``
   hook: the scheduler exists only then).
 - ``code_of``: the modules a rule's script imports from the paper's packages,
   transitively, as input files, so that editing one reruns exactly the rules
-  that use it (Snakemake itself only notices changes to the script file).
+  that use it (Snakemake itself only notices changes to the script file); what
+  it learnt is kept for the next run by ``save_import_cache`` (``onstart``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from paperkit.locks import clear_stale_locks
+from paperkit.locks import held_lock
 
 
 def last_commit_time(root: Path, excluded: str = "reproducibility") -> str:
@@ -67,9 +71,12 @@ def prepare_environment(workflow) -> None:
     # the zone's.
     os.environ["LC_ALL"] = neutral_locale()
     os.environ["TZ"] = "UTC"
-    # A run killed with `kill -9` leaves Snakemake's lock behind; clear it when no
-    # Snakemake process is running here (Snakemake takes its own lock after parsing).
-    if message := clear_stale_locks(root):
+    # Snakemake refuses a second build while the first holds the lock (and after a
+    # `kill -9`, until `snakemake --unlock`): one line before its own message says which
+    # lock and what to do. Only read: the lock is never removed here. Jobs that parse
+    # the workflow again (a cluster's) run under the main run's lock and say nothing.
+    job = workflow.remote_exec or workflow.subprocess_exec
+    if not job and (message := held_lock(Path.cwd())):
         print(message, file=sys.stderr)
     quote_script_interpreter()
 
@@ -122,6 +129,22 @@ def quote_script_interpreter() -> bool:
     quoting_execute_cmd.quotes_interpreter = True
     PythonScript._execute_cmd = quoting_execute_cmd
     return True
+
+
+def tool_versions(lock: Path) -> dict[str, str]:
+    """What the renderers' output depends on besides their inputs, as a rule's params:
+    the versions of Pandoc and Typst and the SHA-256 of the environment's lock. Never
+    where the tools are installed (an absolute path): a project moved or copied to
+    another folder reruns nothing, and another Pandoc reruns what it renders."""
+    import importlib.metadata
+
+    import pypandoc
+
+    return {
+        "pandoc": pypandoc.get_pandoc_version(),
+        "typst": importlib.metadata.version("typst"),
+        "lock": hashlib.sha256(Path(lock).read_bytes()).hexdigest(),
+    }
 
 
 # Snakemake's command line's default for --max-jobs-per-timespan (its Python API has none).
@@ -198,7 +221,9 @@ def _parse_imports(text: str, path: str, packages: tuple[str, ...]) -> list[str]
 class _ImportCache:
     """What each module file imports from the paper's packages, by the SHA-256 of its text,
     kept between runs in ``.snakemake/paperkit/imports.json``: parsing every module again
-    was a third of a no-change run. A file whose text changed is parsed again."""
+    was a third of a no-change run. A file whose text changed is parsed again. The file
+    is read while the workflow is parsed and written only by a run that builds (its
+    ``onstart``, ``save_import_cache``): parsing (``-n``, ``--lint``) writes nothing."""
 
     def __init__(self) -> None:
         self.path: Path | None = None
@@ -241,6 +266,12 @@ class _ImportCache:
 _CACHE = _ImportCache()
 
 
+def save_import_cache() -> None:
+    """Keep what the parse learnt about the modules' imports for the next run (called from
+    ``onstart``: only a run that builds writes under ``.snakemake``)."""
+    _CACHE.save()
+
+
 @cache
 def _imports(path: str, packages: tuple[str, ...]) -> frozenset[str]:
     return _CACHE.imports(path, packages)
@@ -277,7 +308,6 @@ def code_of(
     for module in modules:
         if file := _module_file(module):
             files |= {file} | _closure(file, packages)
-    _CACHE.save()
     shown = []
     for file in sorted(files):
         resolved = Path(file).resolve()

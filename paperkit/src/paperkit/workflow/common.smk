@@ -12,7 +12,13 @@ from snakemake.io import report as report_flag  # `report(` would parse as a dir
 from paperkit.inputs import check_authored
 from paperkit.languages import LanguageError
 from paperkit.snakefile import code_of as _code_of
-from paperkit.snakefile import prepare_environment, unwritable_folder, without_default_rate_limit
+from paperkit.snakefile import (
+    prepare_environment,
+    save_import_cache,
+    tool_versions,
+    unwritable_folder,
+    without_default_rate_limit,
+)
 
 # The build reads its authors' files only inside the repository: a link to a file
 # elsewhere is refused here, before any job could read it; and their texts hold no
@@ -21,14 +27,22 @@ check_authored(workflow.basedir, [*workflow.configfiles, *PAPER.authored_inputs(
 # Every configured language has its texts and its words (paperkit.paper).
 if _language_problems := PAPER.language_problems():
     raise LanguageError("\n".join(_language_problems))
+# Parsing changes nothing on disk (`-n`, `--lint`, `--list-rules`, `--summary`): what a
+# run keeps under .snakemake (the import cache, the report's captions) is written in
+# onstart, which only a run that builds reaches, under Snakemake's lock.
 prepare_environment(workflow)
 
 
 onstart:
     without_default_rate_limit(workflow)
+    save_import_cache()
+    PAPER.write_captions()
 
 
 CODE_PACKAGES = tuple(PAPER.manuscript["code_packages"])
+# The renderers' tools (Pandoc, Typst, the environment's lock), by version: a param of
+# the rules that run them.
+TOOL_VERSIONS = tool_versions(os.path.join(workflow.basedir, config["environment"]["lock"]))
 # The paper's conda environment, relative to the machinery's rule files (conda paths
 # are read relative to the file of the rule).
 MACHINERY_CONDA = os.path.relpath(

@@ -49,7 +49,8 @@ rule journal_docx:
         mem_mb=1500,
         runtime=10,
     params:
-        pandoc=PANDOC,
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
         defaults=JOURNAL_DEFAULTS,
     script:
         "scripts/journal_docx.py"
@@ -102,7 +103,8 @@ rule diff_base:
         runtime=60,
     params:
         languages=LANGUAGES,
-        pandoc=PANDOC,
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
         lock=config["environment"]["lock"],
     script:
         "scripts/diff_base.py"
@@ -138,7 +140,8 @@ rule diff_paper:
         mem_mb=1500,
         runtime=10,
     params:
-        pandoc=PANDOC,
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
         defaults=DIFF_DEFAULTS,
     script:
         "scripts/diff_paper.py"

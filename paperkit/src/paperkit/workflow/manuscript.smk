@@ -4,7 +4,6 @@
 # rendered only when every claim holds and the languages agree: both checks are
 # inputs of rendering, at any core count. Needs PAPER (paperkit.paper.Paper).
 
-PANDOC = pypandoc.get_pandoc_path()
 LANGUAGES = PAPER.codes
 BUILD = PAPER.build
 DEFAULTS_FOLDER = PAPER.manuscript["defaults"]
@@ -48,7 +47,8 @@ rule check_parity:
         runtime=10,
     params:
         languages=LANGUAGES,
-        pandoc=PANDOC,
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
     script:
         "scripts/check_parity.py"
 
@@ -95,7 +95,8 @@ rule render_paper:
         provenance=lambda wildcards: made_by_map(wildcards.lang),
         # where the repository is published: the HTML links the rule's files there
         repository_url=PAPER.manuscript.get("repository_url", ""),
-        pandoc=PANDOC,
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
         defaults=PANDOC_DEFAULTS,
         # A copy of each good document, for readers while a later build fails. It is
         # never an input of anything, and never current output (see README).

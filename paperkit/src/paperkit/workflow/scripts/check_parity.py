@@ -6,6 +6,7 @@ each text uses the glossary's terms; fail with the differences."""
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pypandoc
 import yaml
 
 from paperkit.atomic import write_json, write_text
@@ -33,7 +34,7 @@ def main() -> None:
             zip(
                 languages,
                 pool.map(
-                    lambda lang: read_sources(snakemake.params.pandoc, files[lang]), languages
+                    lambda lang: read_sources(pypandoc.get_pandoc_path(), files[lang]), languages
                 ),
                 strict=True,
             )

@@ -11,6 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import pypandoc
 import yaml
 
 from paperkit.atomic import write_json, write_text
@@ -77,7 +78,7 @@ def main() -> None:
         for lang, target in zip(languages, out.cited, strict=True):
             ast = json.loads((clone / build / lang / "paper.json").read_text(encoding="utf-8"))
             ast = relocate_images(ast, clone, files)
-            cited = cite(snakemake.params.pandoc, ast, citeproc, bibliography)
+            cited = cite(pypandoc.get_pandoc_path(), ast, citeproc, bibliography)
             write_text(json.dumps(cited, ensure_ascii=False) + "\n", target)
         shutil.copyfile(clone / "results" / "snapshot.json", out.snapshot)
         commit = subprocess.run(

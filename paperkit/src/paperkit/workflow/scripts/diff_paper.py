@@ -8,6 +8,7 @@ import os
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pypandoc
 import yaml
 
 from paperkit.acquire import sha256_of
@@ -46,7 +47,7 @@ def image_key(source: str) -> str:
 
 def main() -> None:
     lang = snakemake.wildcards.lang
-    pandoc = snakemake.params.pandoc
+    pandoc = pypandoc.get_pandoc_path()
     defaults = snakemake.params.defaults
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))[lang]
     words = labels_for(lang, labels)

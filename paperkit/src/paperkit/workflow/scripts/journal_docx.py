@@ -4,6 +4,8 @@ numbers of captions and cross-references as Word fields."""
 import logging
 from pathlib import Path
 
+import pypandoc
+
 from paperkit.jobs import run_job
 from paperkit.journal import journal_docx
 
@@ -12,7 +14,7 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 def main() -> None:
     warnings = journal_docx(
-        snakemake.params.pandoc,
+        pypandoc.get_pandoc_path(),
         Path(snakemake.input.resolved),
         snakemake.params.defaults,
         list(snakemake.input.bibliography),

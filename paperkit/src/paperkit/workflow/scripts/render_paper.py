@@ -6,6 +6,7 @@ import logging
 import os
 from pathlib import Path
 
+import pypandoc
 import yaml
 
 from paperkit.atomic import write_text
@@ -21,7 +22,7 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 def main() -> None:
     code = snakemake.wildcards.lang
     config = snakemake.config
-    pandoc = snakemake.params.pandoc
+    pandoc = pypandoc.get_pandoc_path()
     numbers = merge_numbers(
         {path: json.loads(Path(path).read_text("utf-8")) for path in snakemake.input.numbers}
     )
