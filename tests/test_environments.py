@@ -71,7 +71,9 @@ def test_every_job_runs_in_the_neutral_locale_and_utc_whatever_the_machines(tmp_
     # A copy: the set-up also fills in other variables, which stay out of this process.
     environment = {**os.environ, "LC_ALL": "tr_TR.UTF-8", "TZ": "Pacific/Kiritimati"}
     monkeypatch.setattr(os, "environ", environment)
-    prepare_environment(SimpleNamespace(basedir=str(tmp_path)))
+    prepare_environment(
+        SimpleNamespace(basedir=str(tmp_path), remote_exec=False, subprocess_exec=False)
+    )
     assert environment["LC_ALL"] in ("C.UTF-8", "C")
     assert environment["TZ"] == "UTC"
 

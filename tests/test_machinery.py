@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from decimal import ROUND_HALF_EVEN, Context, Decimal
@@ -189,3 +190,28 @@ def test_the_manifest_joins_job_records_and_distrusts_stale_ones(tmp_path, monke
     assert entries["out.json"]["inputs"] == record["inputs"]
     # the record's checksum of other.json is not the file's: not trusted
     assert entries["other.json"]["rule"] == ""
+
+
+def test_the_documents_date_is_the_last_commit_that_changed_an_input_of_the_paper(tmp_path):
+    """Recording the manifest, or editing the README or a test, leaves the date written into
+    the documents; a commit to the text or the code moves it."""
+    from paperkit.snakefile import last_commit_time
+
+    def commit(path: str, when: int) -> None:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text(f"{path} {when}\n", encoding="utf-8")
+        stamp = {"GIT_AUTHOR_DATE": f"@{when} +0000", "GIT_COMMITTER_DATE": f"@{when} +0000"}
+        for args in (["add", "-A"], ["commit", "-q", "-m", path]):
+            subprocess.run(["git", *args], cwd=tmp_path, check=True, env={**os.environ, **stamp})
+
+    subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "config", "user.email", "a@b.c"], cwd=tmp_path, check=True)
+    subprocess.run(["git", "config", "user.name", "a"], cwd=tmp_path, check=True)
+    commit("manuscript/en/10-introduction.md", 1_700_000_000)
+    for later, path in enumerate(
+        ["reproducibility/manifest.sha256", "README.md", "tests/test_x.py", ".ci/run"], 1
+    ):
+        commit(path, 1_700_000_000 + later)
+    assert last_commit_time(tmp_path) == "1700000000"
+    commit("src/asylum_regime/indices.py", 1_700_000_100)
+    assert last_commit_time(tmp_path) == "1700000100"

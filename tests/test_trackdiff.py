@@ -559,7 +559,7 @@ def revise(repo: Path) -> str:
     text = config.read_text(encoding="utf-8")
     block = re.search(r"  unhcr_asylum_applications:\n(    .*\n)+", text).group(0)
     moved = "  unhcr_asylum_applications:\n" + "".join(
-        f"    {key}: {value}\n" for key, value in entry.items()
+        f"    {key}: {json.dumps(value)}\n" for key, value in entry.items()
     )
     config.write_text(text.replace(block, moved), encoding="utf-8")
     return removed

@@ -32,15 +32,30 @@ from pathlib import Path
 
 from paperkit.locks import held_lock
 
+# What no job of the build reads: the checksum manifest, the tests, the benchmarks, CI and
+# the guides for people. A commit that touches only these leaves the documents' date.
+NOT_READ_BY_THE_BUILD = (
+    "reproducibility",
+    "tests",
+    "benchmarks",
+    ".ci",
+    ".github",
+    "README.md",
+    "REPRODUCING.md",
+    "paperkit/README.md",
+)
 
-def last_commit_time(root: Path, excluded: str = "reproducibility") -> str:
-    """Seconds since the epoch of the last commit that changed the paper: the build's only
-    notion of 'now'. Commits touching only ``excluded`` (the checksum manifest) do not
-    count, or recording the manifest would change the dates inside the documents."""
+
+def last_commit_time(root: Path, excluded: tuple[str, ...] = NOT_READ_BY_THE_BUILD) -> str:
+    """Seconds since the epoch of the last commit that changed an input of the paper: the
+    build's only notion of 'now'. Commits touching only ``excluded`` paths do not count:
+    recording the manifest, or editing the README, would otherwise change the dates
+    inside the documents, and the manifest just recorded would be stale again."""
+    exclusions = [f":(exclude){path}" for path in excluded]
     try:
         return (
             subprocess.run(
-                ["git", "log", "-1", "--format=%ct", "--", ".", f":(exclude){excluded}"],
+                ["git", "log", "-1", "--format=%ct", "--", ".", *exclusions],
                 cwd=root,
                 capture_output=True,
                 text=True,
