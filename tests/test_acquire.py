@@ -188,3 +188,37 @@ def test_the_copy_set_aside_is_named_by_the_provenance_while_it_is_kept(tmp_path
     record.write_text("{}", encoding="utf-8")
     assert last_set_aside(record) == []
     assert last_set_aside(tmp_path / "missing.json") == []
+
+
+@pytest.mark.parametrize(
+    "path", ["../outside.rda", "iom-gdidata/../../outside.rda", "/etc/outside.rda", ""]
+)
+def test_a_source_path_that_leaves_the_mirrors_folder_is_refused(frontex, path):
+    with pytest.raises(AcquireError, match=r"sources\.frontex\.path: .* leaves the mirror"):
+        Source(frontex.name, path, frontex.url, frontex.sha256, frontex.licence)
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("iom-gdidata/frontex.rda", True),
+        ("a..b/x.rda", True),
+        ("../outside.rda", False),
+        ("iom-gdidata/../../outside.rda", False),
+        ("/etc/outside.rda", False),
+    ],
+)
+def test_the_config_schema_confines_source_paths(config, path, allowed):
+    import jsonschema
+    import yaml
+
+    from tests.conftest import ROOT
+
+    schema = yaml.safe_load((ROOT / "workflow/schemas/config.schema.yaml").read_text())
+    entry = {**config["sources"]["frontex"], "path": path}
+    errors = list(
+        jsonschema.Draft202012Validator(schema).iter_errors(
+            {**config, "sources": {"frontex": entry}}
+        )
+    )
+    assert (not any("path" in list(error.absolute_path) for error in errors)) == allowed

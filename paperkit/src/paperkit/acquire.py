@@ -29,7 +29,7 @@ import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, count
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from paperkit.atomic import atomic_path
 
@@ -50,6 +50,16 @@ class Source:
     url: str
     sha256: str
     licence: str
+
+    def __post_init__(self) -> None:
+        # The path is joined to the mirror and to the target folder: one that is absolute
+        # or climbs out with '..' would read or write outside them.
+        path = PurePosixPath(self.path)
+        if path.is_absolute() or ".." in path.parts or not path.parts:
+            raise AcquireError(
+                f"config sources.{self.name}.path: {self.path!r} leaves the mirror's folder; "
+                f"give a relative path without '..' (e.g. 'iom-gdidata/frontex.rda')"
+            )
 
     @classmethod
     def from_config(cls, name: str, entry: dict) -> Source:
