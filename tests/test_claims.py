@@ -130,6 +130,27 @@ def test_comparing_an_empty_cell_is_an_error_not_false():
         evaluate("all(nowhere, ratio < 1)", VALUES, TABLES)
 
 
+@pytest.mark.parametrize(
+    "check",
+    [
+        "all(its, ratio < 1)",
+        "share(its, ratio < 1) > 0.5",
+        "lowest(its, ratio) < 1",
+        "median(its, ratio) < 1",
+    ],
+)
+def test_a_quantifier_over_an_empty_family_fails_naming_the_claim(check):
+    """all() over no specification would be vacuously true, share() would divide by zero
+    and lowest() or median() raise a bare ValueError: each is a claim error that names
+    the claim and the empty family."""
+    claim = Claim("empty_family", {"en": "It fell everywhere.", "tr": "Her yerde düştü."}, check)
+    with pytest.raises(ClaimError) as raised:
+        check_claims([claim], VALUES, {"its": []})
+    message = str(raised.value)
+    assert "claim 'empty_family' fails" in message
+    assert "the family 'its' has no specifications" in message
+
+
 MAIN_ONLY = {
     "en": "In the main specification the level fell.",
     "tr": "Ana tanımlamada düzey düştü.",

@@ -168,6 +168,13 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
 
     def quantify(name: str, family: ast.AST, inner: ast.AST, env: dict):
         rows = rows_of(family)
+        if not rows:
+            # all() of nothing is vacuously true, share() divides by zero, lowest() has
+            # no value: a claim over an empty family has no evidence at all.
+            raise ClaimError(
+                f"{name}({ast.unparse(family)}, …): the family '{ast.unparse(family)}' has no "
+                f"specifications; check that its results table was written"
+            )
         results = [walk(inner, {**env, **row}) for row in rows]
         if name == "all":
             return all(results)
