@@ -37,9 +37,9 @@ import yaml
 # bidirectional formatting characters (Unicode's Bidi_Control), which make a text
 # display otherwise than it is stored. The tables' rule (paperkit.validate) forbids
 # tab and line breaks in a field as well.
-FORBIDDEN_IN_FILES = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+# DEL, the C1 controls, the separators and Bidi_Control: forbidden in files and tables.
+UNSEEN_CHARACTERS = "\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069"
+FORBIDDEN_IN_FILES = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{UNSEEN_CHARACTERS}]")
 TEXT_SUFFIXES = (".md", ".yaml", ".yml", ".bib")
 CONTROL_NAMES = {
     0x00: "NUL",

@@ -61,7 +61,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-from paperkit.inputs import character_name
+from paperkit.inputs import UNSEEN_CHARACTERS, character_name
 from paperkit.jsonschemas import machinery_schema, schema_problems
 
 MAX_REPORTED = 10
@@ -71,9 +71,7 @@ BOOLEAN_WORDS = {"true": True, "false": False}
 # controls, the line and paragraph separators, and the bidirectional formatting
 # characters (Unicode's Bidi_Control: marks, embeddings, overrides, isolates), which
 # make a cell display otherwise than it is stored.
-FORBIDDEN_IN_TEXT = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
-)
+FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x1f{UNSEEN_CHARACTERS}]")
 QUOTE_FIX = 'close it with a quote at the end of the field, or double it ("") to write a quote'
 
 

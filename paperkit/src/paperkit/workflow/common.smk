@@ -6,7 +6,6 @@ import sys
 from glob import glob
 from pathlib import Path
 
-import pypandoc
 from snakemake.io import report as report_flag  # `report(` would parse as a directive
 
 from paperkit.inputs import check_authored

@@ -15,5 +15,5 @@ onsuccess:
         PROVENANCE,
         SCRIPTS,
         locked_packages(PAPER.config["environment"]["lock"]),
-        pypandoc.get_pandoc_version(),
+        TOOL_VERSIONS["pandoc"],
     )
