@@ -37,7 +37,13 @@ rule acquire_source:
         unpinned=lambda wildcards: unpinned_copy(wildcards.source),
         code=code_of("../scripts/acquire.py"),
     output:
-        data=f"{SOURCE_FOLDER}/{{source}}.rda",
+        # The pin is also Snakemake's own contract on the output: after the job, Snakemake
+        # hashes the file again and fails the job (removing it) when it differs, a second
+        # check that does not rest on paperkit.acquire's.
+        data=ensure(
+            f"{SOURCE_FOLDER}/{{source}}.rda",
+            sha256=lambda wildcards: config["sources"][wildcards.source]["sha256"],
+        ),
         provenance=f"{SOURCE_FOLDER}/{{source}}.provenance.json",
     log:
         "logs/acquire/{source}.log",

@@ -16,6 +16,15 @@ Two guards keep a stored source honest:
   (``.store/<sha256>.rda``), so that re-acquiring a pin seen before (a moved pin
   moved back, a corrupted copy) needs neither the network nor the mirror, and a
   failed run never loses raw data.
+
+Why not pooch: ``pooch.retrieve`` downloads, hashes and caches, but it has no
+mirror-folder fallback (offline builds copy from ``$PAPER_DATA_MIRROR``), it
+replaces a cached file whose hash differs instead of keeping it (here a damaged or
+superseded copy is set aside, never lost), and it would bring requests and
+platformdirs into a job that starts on the standard library alone. What Snakemake
+offers is used beside this module: the rule declares each pin on its output with
+``ensure(sha256=)``, so that Snakemake checks every acquired file once more after
+the job (tests/test_acquire_contract.py).
 """
 
 from __future__ import annotations
