@@ -46,6 +46,7 @@ from __future__ import annotations
 import ast
 import operator
 import statistics
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,6 +68,15 @@ SYMBOLS = {ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">=", ast.Eq: "==",
 FUNCTIONS = {"abs": abs, "min": min, "max": max}
 QUANTIFIERS = ("all", "any", "share", "count", "lowest", "highest", "median")
 SCOPES = ("numbers", "multiverse", "main")
+# A check is a sentence's condition, not a program: these bounds refuse one that would
+# take the build's memory or time ('x' * 50000000 builds a 50 MB string) with a claim
+# error naming the claim, long before any real check comes near them (the longest of
+# the paper's is under 400 characters and evaluates in milliseconds).
+MAX_CHECK_CHARACTERS = 2000
+MAX_CHECK_NODES = 400
+MAX_VALUE_CHARACTERS = 1000  # a string a check builds (by repetition or concatenation)
+MAX_NUMBER_DIGITS = 100  # an integer a check builds by multiplication
+MAX_CHECK_SECONDS = 10.0
 
 
 class ClaimError(ValueError):
@@ -153,10 +163,71 @@ def read_specification_table(path: str | Path) -> list[dict]:
         return [{key: value(cell) for key, cell in row.items()} for row in csv.DictReader(handle)]
 
 
-def evaluate(expression: str, values: dict[str, float], tables: dict | None = None):
+def bounded_arithmetic(op: ast.operator, left, right):
+    """``left op right``, refused before it is computed when the result would be a string
+    longer than MAX_VALUE_CHARACTERS or an integer longer than MAX_NUMBER_DIGITS."""
+    if isinstance(op, (ast.Mult, ast.Add)):
+        texts = [side for side in (left, right) if isinstance(side, str)]
+        if texts:
+            if isinstance(op, ast.Mult):
+                count = right if isinstance(left, str) else left
+                size = len(texts[0]) * count if isinstance(count, int) else 0
+            else:
+                size = sum(len(side) for side in texts)
+            if size > MAX_VALUE_CHARACTERS:
+                raise ClaimError(
+                    f"the check would build a text of {size:,} characters (at most "
+                    f"{MAX_VALUE_CHARACTERS:,} are allowed)"
+                )
+        elif isinstance(left, int) and isinstance(right, int):
+            digits = len(str(abs(left))) + len(str(abs(right)))
+            if isinstance(op, ast.Mult) and digits > MAX_NUMBER_DIGITS:
+                raise ClaimError(
+                    f"the check would build an integer of about {digits} digits (at most "
+                    f"{MAX_NUMBER_DIGITS} are allowed)"
+                )
+    return ARITHMETIC[type(op)](left, right)
+
+
+def check_size(expression: str) -> ast.Expression:
+    """The parsed check, refused (ClaimError) when it is longer than MAX_CHECK_CHARACTERS
+    or has more than MAX_CHECK_NODES syntax nodes."""
+    if len(expression) > MAX_CHECK_CHARACTERS:
+        raise ClaimError(
+            f"the check has {len(expression):,} characters (at most {MAX_CHECK_CHARACTERS:,} "
+            "are allowed); state the claim as several shorter claims"
+        )
+    try:
+        tree = ast.parse(expression, mode="eval")
+    except SyntaxError as error:
+        raise ClaimError(f"cannot parse {expression[:200]!r}: {error.msg}") from None
+    nodes = sum(1 for _ in ast.walk(tree))
+    if nodes > MAX_CHECK_NODES:
+        raise ClaimError(
+            f"the check has {nodes} syntax nodes (at most {MAX_CHECK_NODES} are allowed); "
+            "state the claim as several shorter claims"
+        )
+    return tree
+
+
+def evaluate(
+    expression: str,
+    values: dict[str, float],
+    tables: dict | None = None,
+    seconds: float | None = None,
+):
     """Evaluate a check over ``values`` (number name → value) and ``tables`` (family →
-    rows of its specifications), allowing only safe nodes."""
+    rows of its specifications), allowing only safe nodes, within the size limits above
+    and ``seconds`` of time (default MAX_CHECK_SECONDS; ClaimError beyond them)."""
     tables = tables or {}
+    seconds = MAX_CHECK_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + seconds
+
+    def in_time() -> None:
+        if time.monotonic() > deadline:
+            raise ClaimError(
+                f"the check took longer than {seconds:g} s to evaluate and was stopped"
+            )
 
     def rows_of(node: ast.AST) -> list[dict]:
         if not isinstance(node, ast.Name) or node.id not in tables:
@@ -175,7 +246,10 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
                 f"{name}({ast.unparse(family)}, …): the family '{ast.unparse(family)}' has no "
                 f"specifications; check that its results table was written"
             )
-        results = [walk(inner, {**env, **row}) for row in rows]
+        results = []
+        for row in rows:
+            in_time()
+            results.append(walk(inner, {**env, **row}))
         if name == "all":
             return all(results)
         if name == "any":
@@ -191,6 +265,7 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
         return statistics.median(results)
 
     def walk(node: ast.AST, env: dict):
+        in_time()
         if isinstance(node, ast.Expression):
             return walk(node.body, env)
         if isinstance(node, ast.BoolOp):
@@ -220,7 +295,7 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
                 left = right
             return True
         if isinstance(node, ast.BinOp) and type(node.op) in ARITHMETIC:
-            return ARITHMETIC[type(node.op)](walk(node.left, env), walk(node.right, env))
+            return bounded_arithmetic(node.op, walk(node.left, env), walk(node.right, env))
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
             name = node.func.id
             if node.keywords:
@@ -240,10 +315,7 @@ def evaluate(expression: str, values: dict[str, float], tables: dict | None = No
             return node.value
         raise ClaimError(f"'{ast.unparse(node)}' is not allowed in a check")
 
-    try:
-        tree = ast.parse(expression, mode="eval")
-    except SyntaxError as error:
-        raise ClaimError(f"cannot parse {expression!r}: {error.msg}") from None
+    tree = check_size(expression)
     try:
         return walk(tree, values)
     except (TypeError, ZeroDivisionError) as error:
