@@ -33,6 +33,7 @@ import pandas as pd
 from scipy import special
 
 from asylum_regime.estimates import month_start
+from asylum_regime.multiverse import fit_fingerprint
 from asylum_regime.ppml import PPMLResult, fit_ppml, wald_test
 from asylum_regime.series import eu_applicants_panel
 from asylum_regime.specifications import Specification
@@ -343,6 +344,14 @@ def fit_specifications(
                 "n_treated": len(treated),
                 "n_controls": len(controls),
                 "observations": len(sample),
+                # what is fitted: the panel, the estimator and the group trend
+                "fit": fit_fingerprint(
+                    sample.sort_values(sorted(sample.columns)).reset_index(drop=True)[
+                        sorted(sample.columns)
+                    ],
+                    estimator,
+                    choices["trend"],
+                ),
             }
         )
     return pd.DataFrame(rows).sort_values("specification", ignore_index=True)

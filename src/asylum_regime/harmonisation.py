@@ -266,10 +266,15 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
     compares (legislation in its last year and at its peak, practice at its peak and
     its years), and whether practice stayed below legislation in every year both exist.
     ``parts``: the batch's ``IndexParts`` (shared by its specifications)."""
-    annual = parts.annual(specification.choices).set_index("year")
+    from asylum_regime.multiverse import fit_fingerprint
+
+    computed = parts.annual(specification.choices)
+    annual = computed.set_index("year")
     legislative, practice = annual["legislative"], annual["practice"].dropna()
     both = annual.dropna(subset=["legislative", "practice"])
     return {
+        # the coding's model: its annual indices and components, every value
+        "fit": fit_fingerprint(computed[sorted(computed.columns)]),
         "specification": specification.ident,
         **specification.choices,
         "legislative_last": float(legislative.iloc[-1]),
@@ -293,6 +298,19 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
         if len(practice)
         else float("nan"),
         "practice_range": float(practice.max() - practice.min()) if len(practice) else float("nan"),
+        # what "rose and fell" needs: the rise from the first measured year to the peak,
+        # the fall from the peak to the last (0 where practice peaks in its last year)
+        "practice_rise": float(practice.max() - practice.iloc[0])
+        if len(practice)
+        else float("nan"),
+        "practice_fall": float(practice.max() - practice.iloc[-1])
+        if len(practice)
+        else float("nan"),
+        # what "did not rise again after its peak" needs: the largest year-on-year change
+        # after the peak year (a rise again where positive; nan where the peak is last)
+        "legislative_rise_after_peak": float(
+            legislative[legislative.index >= legislative.idxmax()].diff().max()
+        ),
         "practice_below_legislation": bool(
             len(both) and (both["practice"] < both["legislative"]).all()
         ),

@@ -37,6 +37,7 @@ import pandas as pd
 import patsy
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
+from asylum_regime.multiverse import fit_fingerprint
 from asylum_regime.specifications import Specification
 from paperkit.inputs import InputError
 from paperkit.numbers import number_entry
@@ -330,6 +331,9 @@ def fit_specifications(
         series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
         design = its_design(series, setting, choices)
         y, exog = design_matrices(design, its_formula("detections", setting, choices))
+        # What is fitted: the counts and the design matrix (a hinge outside the sample,
+        # or a missing month outside it, leaves both as they are).
+        data = (y.reset_index(drop=True), exog.reset_index(drop=True))
         fitted = {
             estimator: fit_design(
                 y,
@@ -359,6 +363,9 @@ def fit_specifications(
                     **{key: value for columns in others.values() for key, value in columns.items()},
                     "months": int(result.nobs),
                     "imputed_months": int(design["imputed"].sum()),
+                    "fit": fit_fingerprint(
+                        *data, specification["estimator"], specification["hac_lags"]
+                    ),
                 }
             )
     return pd.DataFrame(rows).sort_values("specification", ignore_index=True)

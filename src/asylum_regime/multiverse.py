@@ -6,10 +6,20 @@ its batch jobs; ``fit_batch`` fits one batch (each family reads its own inputs);
 ``robust_numbers`` summarises a family's results table for the text: how many
 specifications, the median, lowest and highest estimate, the share whose 95%
 interval excludes 1, and the main specification's value.
+
+Distinct fits: two specifications can give the same model (with a 2013 start the
+missing month of 2012 is outside the sample, so "missing" and "imputed" fit the same
+series; a hinge at or before the first month is no hinge). Each results row carries
+``fit``, a fingerprint of what was fitted (``fit_fingerprint``: the data and design
+matrix, the estimator and its settings), and ``distinct_fits`` keeps one row per fit,
+with every specification it stands for in ``labels`` and the choices that coincide in
+``coincide``. Every share and range the text quotes is over distinct fits, so that a
+model counted twice does not count twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING
 
 from asylum_regime.specifications import Specification, batches, expand, main_specification
@@ -22,6 +32,58 @@ FAMILIES = ("its", "did", "indices")
 # Dimensions that change no fit, only its errors or estimator, kept in one batch so
 # that their specifications share a design (its.fit_specifications).
 SHARED = {"its": ("hac_lags", "estimator"), "did": (), "indices": ()}
+
+
+def fit_fingerprint(*parts) -> str:
+    """A fingerprint of a fitted model: 16 hex digits of a SHA-256 over ``parts`` (data
+    frames and series by their column names and every value at full precision, anything
+    else by its text). Two specifications with equal fingerprints fitted the same
+    estimator, with the same settings, to the same numbers."""
+    digest = hashlib.sha256()
+    for part in parts:
+        if hasattr(part, "to_csv"):
+            frame = part.to_frame() if hasattr(part, "to_frame") else part
+            text = frame.to_csv(index=False, float_format="%.17g", lineterminator="\n")
+        else:
+            text = repr(part)
+        digest.update(text.encode("utf-8") + b"\x00")
+    return digest.hexdigest()[:16]
+
+
+def distinct_fits(table: pd.DataFrame, dimensions: dict[str, list], main: str) -> pd.DataFrame:
+    """One row per distinct fit (column ``fit``) of a family's results table: the row of
+    the main specification where it is among them, else of the specification whose
+    choices come first in the config's order of options; with ``specifications`` (how
+    many it stands for), ``labels`` (their ids) and ``coincide`` (per dimension whose
+    options give the same fit, ``dimension: option = option``)."""
+    order = {
+        name: {option: position for position, option in enumerate(options)}
+        for name, options in dimensions.items()
+    }
+
+    def rank(row) -> tuple:
+        return (row["specification"] != main, *(order[n][row[n]] for n in dimensions))
+
+    rows = []
+    for _fit, group in table.groupby("fit", sort=False):
+        chosen = min((row for _, row in group.iterrows()), key=rank)
+        coincide = [
+            f"{name}: " + " = ".join(str(o) for o in sorted(set(group[name]), key=order[name].get))
+            for name in dimensions
+            if group[name].nunique() > 1
+        ]
+        rows.append(
+            chosen.to_dict()
+            | {
+                "specifications": len(group),
+                "labels": " ".join(sorted(group["specification"])),
+                "coincide": "; ".join(coincide),
+            }
+        )
+    import pandas as pd
+
+    columns = [*table.columns, "specifications", "labels", "coincide"]
+    return pd.DataFrame(rows, columns=columns).sort_values("specification", ignore_index=True)
 
 
 def family_specifications(config: dict, family: str) -> list[Specification]:
@@ -62,14 +124,26 @@ def _share(mask: pd.Series, name: str, what: str) -> dict:
     return {name: number_entry(float(mask.mean()), "percent", what, 0)}
 
 
-def robust_numbers(family: str, table: pd.DataFrame, main: Specification) -> dict[str, dict]:
-    """The numbers the text quotes about a family's multiverse (``mv_<family>_…``)."""
+def robust_numbers(
+    family: str, table: pd.DataFrame, main: Specification, every: pd.DataFrame | None = None
+) -> dict[str, dict]:
+    """The numbers the text quotes about a family's multiverse (``mv_<family>_…``).
+    ``table``: its distinct fits (``distinct_fits``), over which every share and range is
+    taken; ``every``: every specification's row (default ``table``), for the count of
+    specifications and for comparisons between specifications that differ in one choice."""
+    every = table if every is None else every
     count = {
         f"mv_{family}_specifications": number_entry(
-            len(table), "count", f"Specifications of the {family} multiverse."
-        )
+            len(every), "count", f"Specifications of the {family} multiverse."
+        ),
+        f"mv_{family}_fits": number_entry(
+            int(table["fit"].nunique()) if "fit" in table else len(table),
+            "count",
+            f"Distinct fits among the specifications of the {family} multiverse (those that "
+            "give the same model counted once).",
+        ),
     }
-    row = table.set_index("specification").loc[main.ident]
+    row = every.set_index("specification").loc[main.ident]
     if family == "its":
         ratio = table["statement_ratio"]
         with_jap = table[table["jap"] != "none"]
@@ -153,24 +227,45 @@ def robust_numbers(family: str, table: pd.DataFrame, main: Specification) -> dic
             )
             | {
                 "mv_unverified_shift_max": number_entry(
-                    _largest_shift(table, list(main.choices), "unverified", "legislative_last"),
+                    _largest_shift(every, list(main.choices), "unverified", "legislative_last"),
                     "decimal",
                     "Largest change of the last year's legislative index when the unverified "
                     "rows are added, other choices equal.",
                     2,
                 ),
+                # Bounds the text states ("at most", "at least") are rounded outward to
+                # the digits it prints, so that the printed bound is true of every coding.
                 "mv_legislative_range_practice_years_max": number_entry(
-                    float(defined["legislative_range_practice_years"].max()),
+                    _outward(defined["legislative_range_practice_years"].max(), 2, up=True),
                     "decimal",
                     "Largest range of the legislative index over the years practice is "
-                    "measured, over the specifications.",
+                    "measured, over the specifications (rounded up to 2 digits).",
                     2,
                 ),
                 "mv_practice_range_min": number_entry(
-                    float(defined["practice_range"].min()),
+                    _outward(defined["practice_range"].min(), 2, up=False),
                     "decimal",
-                    "Smallest range of the practice index over its years, over the specifications.",
+                    "Smallest range of the practice index over its years, over the "
+                    "specifications (rounded down to 2 digits).",
                     2,
+                ),
+                "mv_practice_rise_min": number_entry(
+                    _outward(defined["practice_rise"].min(), 2, up=False),
+                    "decimal",
+                    "Smallest rise of the practice index from its first year to its peak, over "
+                    "the specifications (rounded down to 2 digits).",
+                    2,
+                ),
+                "mv_practice_fell": number_entry(
+                    int((defined["practice_fall"] > 0).sum()),
+                    "count",
+                    "Index specifications (distinct) in which practice fell after its peak.",
+                ),
+                "mv_practice_peaked_last": number_entry(
+                    int((defined["practice_fall"] <= 0).sum()),
+                    "count",
+                    "Index specifications (distinct) in which practice peaks in its last "
+                    "measured year.",
                 ),
             }
             | _share(
@@ -193,6 +288,16 @@ def robust_numbers(family: str, table: pd.DataFrame, main: Specification) -> dic
             }
         )
     raise ValueError(f"unknown family {family!r}")
+
+
+def _outward(value: float, digits: int, up: bool) -> float:
+    """``value`` rounded to ``digits`` away from the values it bounds: up for a largest
+    value ("at most"), down for a smallest ("at least")."""
+    import math
+
+    scale = 10**digits
+    scaled = round(float(value) * scale, 9)  # a value already on the grid stays on it
+    return (math.ceil(scaled) if up else math.floor(scaled)) / scale
 
 
 def _largest_shift(
