@@ -278,3 +278,13 @@ def pytest_collection_modifyitems(config, items):
         slow_fixtures = SLOW_FIXTURES.get(item.path.name, set())
         if name in SLOW.get(item.path.name, ()) or slow_fixtures & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report the claims' mutation score that a test recorded (tests/test_claim_mutants.py:
+    ``record_property("claim_mutation_score", …)``), also from pytest-xdist's workers."""
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "claim_mutation_score" and getattr(report, "when", "") == "call":
+                    terminalreporter.write_line(f"claim mutation score: {value}")

@@ -248,6 +248,25 @@ def _index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> di
             f"Highest value of the practice component '{component}'.",
             1,
         )
+    # What drove the practice index's last change, and how far each component moved over
+    # the years practice is measured (the claims test "fell back when", "moved far more").
+    practice_years = annual["practice"].dropna().index
+    if len(practice_years) >= 2:
+        final, before = practice_years[-1], practice_years[-2]
+        for component in ("returns", "resettlement", "funding", "readmission"):
+            values = annual.loc[practice_years, component]
+            numbers[f"practice_{component}_last"] = decimal(
+                values.loc[final], f"Practice component '{component}' in practice's last year."
+            )
+            numbers[f"practice_{component}_before_last"] = decimal(
+                values.loc[before],
+                f"Practice component '{component}' in the year before practice's last year.",
+            )
+            numbers[f"practice_{component}_range"] = decimal(
+                values.max() - values.min(),
+                f"Range of the practice component '{component}' over the years practice is "
+                "measured.",
+            )
     groups = results["by_group"]
     for group, value in groups[groups["year"] == last].set_index("group")["index"].items():
         numbers[f"group_index_{group}_last"] = decimal(

@@ -215,11 +215,16 @@ def evaluate(
     values: dict[str, float],
     tables: dict | None = None,
     seconds: float | None = None,
+    decimals: dict[str, int] | None = None,
 ):
     """Evaluate a check over ``values`` (number name → value) and ``tables`` (family →
     rows of its specifications), allowing only safe nodes, within the size limits above
-    and ``seconds`` of time (default MAX_CHECK_SECONDS; ClaimError beyond them)."""
-    tables = tables or {}
+    and ``seconds`` of time (default MAX_CHECK_SECONDS; ClaimError beyond them).
+
+    ``printed(name)`` is a number as the text prints it (``decimals``: name → decimal
+    places of its value as printed, ``printed_decimals``), so that a threshold the
+    sentence writes ("at most {{x}}") is compared at the precision the reader sees."""
+    tables, decimals = tables or {}, decimals or {}
     seconds = MAX_CHECK_SECONDS if seconds is None else seconds
     deadline = time.monotonic() + seconds
 
@@ -300,6 +305,14 @@ def evaluate(
             name = node.func.id
             if node.keywords:
                 raise ClaimError(f"function {name!r} takes no keywords")
+            if name == "printed":
+                [argument] = node.args if len(node.args) == 1 else [None]
+                if not isinstance(argument, ast.Name) or argument.id not in decimals:
+                    raise ClaimError(
+                        f"{ast.unparse(node)}: printed() takes one number of the results "
+                        "whose printed digits are known"
+                    )
+                return round(walk(argument, env), decimals[argument.id])
             if name in QUANTIFIERS:
                 if len(node.args) != 2:
                     raise ClaimError(f"{name}(family, expression) takes two arguments")
@@ -320,6 +333,15 @@ def evaluate(
         return walk(tree, values)
     except (TypeError, ZeroDivisionError) as error:
         raise ClaimError(f"cannot evaluate {expression!r}: {error}") from None
+
+
+def printed_decimals(numbers: dict) -> dict[str, int]:
+    """Number name → decimal places of its value as the text prints it (a percent's
+    value is a fraction: two more than its printed digits)."""
+    return {
+        name: number.digits + (2 if number.kind == "percent" else 0)
+        for name, number in numbers.items()
+    }
 
 
 def numbers_used(expression: str, values: dict, tables: dict | None = None) -> set[str]:
@@ -355,14 +377,16 @@ def _shown(value) -> str:
     return repr(value) if isinstance(value, str) else str(value)
 
 
-def explain(expression: str, values: dict, tables: dict | None = None) -> str:
+def explain(
+    expression: str, values: dict, tables: dict | None = None, decimals: dict | None = None
+) -> str:
     """Why a check is false, with the values it compared: the first false part of an
     ``and``, each comparison with its sides' values, and for ``all`` the first
     specification of the family that breaks it (its id, the first column's value)."""
     tables = tables or {}
 
     def value_of(node: ast.AST, env: dict):
-        return evaluate(ast.unparse(node), env, tables)
+        return evaluate(ast.unparse(node), env, tables, decimals=decimals)
 
     def side(node: ast.AST, env: dict) -> str:
         if isinstance(node, ast.Constant):
@@ -488,6 +512,7 @@ def check_claims(
     tables: dict | None = None,
     phrases: dict[str, str] | None = None,
     unverified: dict[str, tuple[str, ...]] | None = None,
+    decimals: dict[str, int] | None = None,
 ) -> list[dict]:
     """Evaluate every claim; raise ClaimError quoting each one the results do not support.
 
@@ -502,11 +527,12 @@ def check_claims(
     for claim in claims:
         rests_on: dict[str, list[str]] = {}
         try:
-            holds = bool(evaluate(claim.check, values, tables))
+            holds = bool(evaluate(claim.check, values, tables, decimals=decimals))
             problem = (
                 None
                 if holds
-                else "the results no longer support it: " + explain(claim.check, values, tables)
+                else "the results no longer support it: "
+                + explain(claim.check, values, tables, decimals)
             )
             if holds and (scoped := scope_problem(claim, values, tables, phrases)):
                 holds, problem = False, scoped

@@ -27,6 +27,31 @@ rule check_claims:
         "scripts/check_claims.py"
 
 
+rule check_claim_mutants:
+    input:
+        numbers=PAPER.numbers,
+        claims=PAPER.manuscript["claims"],
+        specifications=list(PAPER.specification_tables.values()),
+        # mutants of claims that hold: the claims check first
+        claims_checked="results/checks/claims.json",
+        code=code_of("scripts/check_claim_mutants.py"),
+    output:
+        report="results/checks/claim_mutants.json",
+    log:
+        "logs/checks/claim_mutants.log",
+    priority: 10
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=10,
+    params:
+        languages=PAPER.codes,
+    script:
+        "scripts/check_claim_mutants.py"
+
+
 rule snapshot:
     input:
         numbers=PAPER.numbers,

@@ -66,6 +66,8 @@ rule render_paper:
         # Only a text whose claims the results support, and whose languages agree,
         # is rendered.
         claims_checked="results/checks/claims.json",
+        # ... and whose claims' checks fail on every result that makes them false
+        mutants_checked="results/checks/claim_mutants.json",
         parity_checked="results/checks/parity.json",
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
         templates=PAPER.manuscript["templates"],

@@ -8,7 +8,13 @@ from pathlib import Path
 import yaml
 
 from paperkit.atomic import read_json, write_json
-from paperkit.claims import check_claims, claim_lines, parse_claims, read_specification_table
+from paperkit.claims import (
+    check_claims,
+    claim_lines,
+    parse_claims,
+    printed_decimals,
+    read_specification_table,
+)
 from paperkit.jobs import run_job
 from paperkit.numbers import merge_numbers, numeric_values, unverified_numbers
 from paperkit.registry import Registry
@@ -30,7 +36,12 @@ def main() -> None:
     }
     phrases = {lang: labels[lang]["scope"]["main"] for lang in languages}
     outcomes = check_claims(
-        claims, numeric_values(numbers), tables, phrases, unverified_numbers(numbers)
+        claims,
+        numeric_values(numbers),
+        tables,
+        phrases,
+        unverified_numbers(numbers),
+        printed_decimals(numbers),
     )
     write_json({"claims": outcomes}, snakemake.output.report)
 
