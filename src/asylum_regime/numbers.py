@@ -254,6 +254,8 @@ def _index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> di
     if len(practice_years) >= 2:
         final, before = practice_years[-1], practice_years[-2]
         for component in ("returns", "resettlement", "funding", "readmission"):
+            if component not in annual:  # a component the specification leaves out
+                continue
             values = annual.loc[practice_years, component]
             numbers[f"practice_{component}_last"] = decimal(
                 values.loc[final], f"Practice component '{component}' in practice's last year."
