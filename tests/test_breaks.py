@@ -1,7 +1,10 @@
-"""Tests of breaks.py: fitters against statsmodels, Hansen's table, size, power, real series."""
+"""Tests of the break test (breaks.py), its tables (break_tables.py), its fitters
+(count_fits.py, also against statsmodels) and the placebo p-value (placebo.py):
+Hansen's table, size, power."""
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -11,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy import stats
 
+from asylum_regime import break_tables, count_fits, placebo
 from asylum_regime import breaks as B
 
 
@@ -46,7 +50,7 @@ def nb_data():
 )
 def test_poisson_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
     y, X = nb_data
-    ours = B.poisson_fit(y, X, cov=cov, hac_lags=12)
+    ours = count_fits.poisson_fit(y, X, cov=cov, hac_lags=12)
     ref = sm.GLM(y, X, family=sm.families.Poisson()).fit(cov_type=sm_cov, cov_kwds=kw or None)
     np.testing.assert_allclose(ours.params, ref.params, rtol=1e-9, atol=1e-10)
     np.testing.assert_allclose(ours.cov, ref.cov_params(), rtol=1e-7, atol=1e-12)
@@ -63,7 +67,7 @@ def test_poisson_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
 )
 def test_negbin_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
     y, X = nb_data
-    ours = B.negbin_fit(y, X, cov=cov, hac_lags=12)
+    ours = count_fits.negbin_fit(y, X, cov=cov, hac_lags=12)
     model = sm.NegativeBinomial(y, X, loglike_method="nb2")
     start = np.r_[sm.GLM(y, X, family=sm.families.Poisson()).fit().params, 0.5]
     rough = model.fit(start_params=start, method="bfgs", maxiter=2000, disp=False)
@@ -88,18 +92,52 @@ def test_negbin_fit_matches_statsmodels(nb_data, cov, sm_cov, kw):
 def test_hansen_pvalues_reproduce_andrews_critical_values():
     """At Andrews' 10/5/1% critical values (15% trimming) Hansen's p is close to 10/5/1%."""
     for m in range(1, 11):
-        for level, cv in B.andrews_critical_values(m).items():
-            p = B.hansen_pvalue(cv, m, 0.15)
+        for level, cv in break_tables.andrews_critical_values(m).items():
+            p = break_tables.hansen_pvalue(cv, m, 0.15)
             assert abs(p - level) < 0.25 * level + 0.002, (m, level, cv, p)
 
 
+@pytest.fixture(scope="module")
+def simulated_sup_wald():
+    """The limiting null distribution of sup-Wald, m = 1 and 2 (Andrews 1993): the largest
+    sum over m independent Brownian bridges B of B(r)^2 / (r (1 - r)), r in [pi0, 1 - pi0],
+    on a grid of 1,000 steps, 20,000 draws (fixed seed). Returns pi0 -> m -> sups."""
+    rng = np.random.default_rng(1997)
+    steps, draws, chunk = 1000, 20000, 2000
+    r = np.arange(1, steps + 1) / steps
+    paths = {1: [], 2: []}
+    with np.errstate(divide="ignore", invalid="ignore"):  # r = 1: 0 / 0, never in range
+        for _ in range(draws // chunk):
+            walk = np.cumsum(rng.standard_normal((2, chunk, steps)), axis=2) / np.sqrt(steps)
+            squared = (walk - r * walk[..., -1:]) ** 2 / (r * (1 - r))
+            paths[1].append(squared[0])
+            paths[2].append(squared[0] + squared[1])
+    sups = {}
+    for trim in (0.01, 0.05, 0.15, 0.25, 0.35):
+        first, last = math.ceil(trim * steps) - 1, math.floor((1 - trim) * steps)
+        sups[trim] = {m: np.concatenate(paths[m])[:, first:last].max(axis=1) for m in (1, 2)}
+    return sups
+
+
+@pytest.mark.parametrize("trim", [0.01, 0.05, 0.15, 0.25, 0.35])
+@pytest.mark.parametrize("m", [1, 2])
+def test_hansen_pvalues_match_the_simulated_limit(simulated_sup_wald, m, trim):
+    """At the simulated 90/95/99% quantiles of the limiting distribution, Hansen's (1997)
+    p-value is 10/5/1% (within a quarter of the level: his approximation, and 20,000
+    draws): every trimming of the m = 1, 2 rows of HANSEN_1997_SUPF."""
+    sups = simulated_sup_wald[trim][m]
+    for level in (0.10, 0.05, 0.01):
+        p = break_tables.hansen_pvalue(float(np.quantile(sups, 1 - level)), m, trim)
+        assert abs(p - level) < 0.25 * level, (m, trim, level, p)
+
+
 def test_hansen_pvalue_edges():
-    assert B.hansen_pvalue(0.0, 1) == 1.0
-    assert B.hansen_pvalue(1e3, 2) < 1e-100
+    assert break_tables.hansen_pvalue(0.0, 1) == 1.0
+    assert break_tables.hansen_pvalue(1e3, 2) < 1e-100
     with pytest.raises(ValueError):
-        B.hansen_pvalue(5.0, 11, trim=0.05)
+        break_tables.hansen_pvalue(5.0, 11, trim=0.05)
     # m = 1, 15%: p = P(chi2_3 > -0.99 + 1.02 x)
-    assert B.hansen_pvalue(10.0, 1) == pytest.approx(stats.chi2.sf(-0.99 + 10.2, 3))
+    assert break_tables.hansen_pvalue(10.0, 1) == pytest.approx(stats.chi2.sf(-0.99 + 10.2, 3))
 
 
 def test_trimmed_candidates():
@@ -130,7 +168,7 @@ def test_a_no_break_rejection_rate_near_nominal():
     X = seasonal_design(n)
     mu = np.exp(X @ np.array([np.log(20), 0.3, -0.2]))
     rng = np.random.default_rng(2024)
-    fit = B.make_fitter("poisson", "model")
+    fit = count_fits.make_fitter("poisson", "model")
     p = np.array([B.sup_wald_break(rng.poisson(mu), X, fit=fit).p_asymptotic for _ in range(reps)])
     rate = float(np.mean(p < 0.05))
     elapsed = time.process_time() - t0
@@ -151,7 +189,7 @@ def test_b_clear_break_is_dated_and_rejected(shift):
     hits = 0
     for _ in range(5):
         y = rng.poisson(np.exp(eta))
-        res = B.sup_wald_break(y, X, fit=B.make_fitter("poisson", "hac", 12), shift=shift)
+        res = B.sup_wald_break(y, X, fit=count_fits.make_fitter("poisson", "hac", 12), shift=shift)
         assert res.p_asymptotic < 0.01
         hits += abs(res.argmax - k_true) <= 2
     assert hits >= 4
@@ -162,7 +200,7 @@ def test_b_bootstrap_rejects_clear_break_and_is_reproducible():
     X = seasonal_design(n)
     eta = X @ np.array([np.log(25), 0.3, -0.2]) + 0.8 * (np.arange(n) >= k_true)
     y = np.random.default_rng(3).poisson(np.exp(eta))
-    fit = B.make_fitter("negbin", "model")
+    fit = count_fits.make_fitter("negbin", "model")
     r1 = B.sup_wald_break(y, X, fit=fit, n_boot=19, seed=5)
     r2 = B.sup_wald_break(y, X, fit=fit, n_boot=19, seed=5)
     assert r1.p_bootstrap == r2.p_bootstrap == pytest.approx(1 / 20)
@@ -198,7 +236,9 @@ def test_bootstrap_p_value_under_null_is_not_tiny():
     n = 96
     X = seasonal_design(n)
     y = np.random.default_rng(4).poisson(np.exp(X @ np.array([np.log(25), 0.3, -0.2])))
-    res = B.sup_wald_break(y, X, fit=B.make_fitter("poisson", "hac", 12), n_boot=39, seed=1)
+    res = B.sup_wald_break(
+        y, X, fit=count_fits.make_fitter("poisson", "hac", 12), n_boot=39, seed=1
+    )
     assert res.p_bootstrap > 0.05
     assert res.n_boot == 39
 
@@ -210,11 +250,35 @@ def test_user_fit_callable_without_start_is_accepted():
 
     def glm(y, X):
         r = sm.GLM(y, X, family=sm.families.Poisson()).fit()
-        return B.FitResult(params=r.params, cov=r.cov_params(), mu=r.mu)
+        return count_fits.FitResult(params=r.params, cov=r.cov_params(), mu=r.mu)
 
     a = B.sup_wald_break(y, X, candidates=range(20, 60, 5), fit=glm)
-    b = B.sup_wald_break(y, X, candidates=range(20, 60, 5), fit=B.make_fitter("poisson", "model"))
+    b = B.sup_wald_break(
+        y, X, candidates=range(20, 60, 5), fit=count_fits.make_fitter("poisson", "model")
+    )
     np.testing.assert_allclose(a.wald, b.wald, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shift", ["level", "level+slope"])
+def test_wald_path_with_hac_errors_equals_statsmodels(shift):
+    """The break test's scan with the paper's fitter (Poisson, Newey-West with 12 lags)
+    and with statsmodels' GLM (cov_type HAC, maxlags 12) as the fit callable: the same
+    Wald statistic at every candidate, the same sup and date."""
+    n = 120
+    X = seasonal_design(n, trend=True)
+    rng = np.random.default_rng(5)
+    y = rng.poisson(rng.gamma(2.0, np.exp(X @ np.array([np.log(40), 0.3, -0.2, 0.05])) / 2.0))
+
+    def glm(y, X, start=None):
+        r = sm.GLM(y, X, family=sm.families.Poisson()).fit(
+            start_params=start, cov_type="HAC", cov_kwds={"maxlags": 12}, tol=1e-12
+        )
+        return count_fits.FitResult(params=r.params, cov=r.cov_params(), mu=r.mu)
+
+    ours = B.sup_wald_break(y, X, fit=count_fits.make_fitter("poisson", "hac", 12), shift=shift)
+    theirs = B.sup_wald_break(y, X, fit=glm, shift=shift)
+    np.testing.assert_allclose(ours.wald, theirs.wald, rtol=1e-6)
+    assert ours.argmax == theirs.argmax
 
 
 @pytest.mark.parametrize("cov", ["model", "hc0", "hac"])
@@ -222,12 +286,12 @@ def test_poisson_fit_many_fits_each_series_as_poisson_fit_does(nb_data, cov):
     y, X = nb_data
     rng = np.random.default_rng(21)
     # the observed series and five series from its Poisson fit, from two kinds of start
-    fitted = B.poisson_fit(y, X, cov="model").mu
+    fitted = count_fits.poisson_fit(y, X, cov="model").mu
     Y = np.column_stack([y, *(rng.poisson(fitted) for _ in range(5))]).astype(float)
     starts = np.vstack([np.zeros(X.shape[1]), *(rng.normal(0, 0.1, (5, X.shape[1])) + 3)])
-    params, covs, converged = B.poisson_fit_many(Y, X, starts, cov=cov, hac_lags=12)
+    params, covs, converged = count_fits.poisson_fit_many(Y, X, starts, cov=cov, hac_lags=12)
     for r in range(Y.shape[1]):
-        one = B.poisson_fit(Y[:, r], X, cov=cov, hac_lags=12, start=starts[r])
+        one = count_fits.poisson_fit(Y[:, r], X, cov=cov, hac_lags=12, start=starts[r])
         np.testing.assert_allclose(params[r], one.params, rtol=1e-9, atol=1e-10)
         np.testing.assert_allclose(covs[r], one.cov, rtol=1e-8, atol=1e-14)
         assert converged[r] == one.converged
@@ -240,7 +304,7 @@ def test_bootstrap_fitted_together_equals_fitted_one_by_one(shift):
     n = 96
     X = seasonal_design(n, trend=True)
     y = np.random.default_rng(8).poisson(np.exp(X @ np.array([np.log(40), 0.3, -0.2, 0.05])))
-    fitter = B.make_fitter("poisson", "hac", 12)
+    fitter = count_fits.make_fitter("poisson", "hac", 12)
     assert hasattr(fitter, "many")
 
     def one_by_one(y, X, start=None):
@@ -258,13 +322,15 @@ def test_bootstrap_fitted_together_equals_fitted_one_by_one(shift):
 
 
 def test_placebo_p_value():
-    out = B.placebo_p_value(-3.0, [1.0, -2.0, 3.5, 0.2], placebo_p_values=[0.5, 0.01, 0.001, 0.9])
+    out = placebo.placebo_p_value(
+        -3.0, [1.0, -2.0, 3.5, 0.2], placebo_p_values=[0.5, 0.01, 0.001, 0.9]
+    )
     assert out["p_value"] == pytest.approx((1 + 1) / (1 + 4))
     assert out["share_significant"] == pytest.approx(0.5)
     assert out["smallest_attainable_p"] == pytest.approx(0.2)
-    ties = B.placebo_p_value(2.0, [2.0, -2.0, 1.0])
+    ties = placebo.placebo_p_value(2.0, [2.0, -2.0, 1.0])
     assert ties["n_as_large"] == 2
-    se = B.placebo_p_value(1.0, [0.1, 3.0], placebo_std_errors=[1.0, 1.0])
+    se = placebo.placebo_p_value(1.0, [0.1, 3.0], placebo_std_errors=[1.0, 1.0])
     assert se["share_significant"] == pytest.approx(0.5)
 
 

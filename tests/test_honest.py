@@ -60,6 +60,20 @@ def test_flci_matches_r_package(bc):
     assert f0.half_length == pytest.approx(r["flci_M0"]["optimalHalfLength"], rel=2e-3)
 
 
+def test_conservative_rm_interval_contains_the_r_packages_hybrid_interval(bc):
+    """Delta^RM, BCdata, l = e1: HonestDiD's default interval (conditional least-favourable
+    hybrid, ARP) against ours (identified-set bounds widened by their delta-method errors,
+    union over the pre-period s). Ours is meant to be conservative: it contains R's at
+    every Mbar, and is at most a quarter longer (7-17% here)."""
+    b, S, r = bc
+    l = np.r_[1.0, 0, 0, 0]
+    ref = r["deltaRM_CLF"]
+    for mbar, lb, ub in zip(ref["Mbar"], ref["lb"], ref["ub"], strict=True):
+        low, high, _ = H.conservative_ci(b, S, 4, 4, "RM", mbar, l)
+        assert low <= lb and ub <= high, mbar
+        assert high - low <= 1.25 * (ub - lb), mbar
+
+
 def test_flci_is_the_global_minimum_of_the_half_length(bc):
     from scipy import optimize
 

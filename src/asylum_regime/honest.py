@@ -5,7 +5,16 @@ Standalone (numpy, scipy, pandas). Reference: Rambachan, A. and Roth, J.
 Studies 90(5), 2555-2591; and their R package HonestDiD
 (github:asheshrambachan/HonestDiD, read at commit 6813f02: R/deltarm.R,
 R/deltasd.R, R/flci.R), whose constraint matrices and FLCI construction are
-mirrored here (see NOTES.md).
+mirrored here. tests/test_honest.py checks them against the R package's output
+on its BCdata example and the FLCI its README prints for the Medicaid example.
+
+No kept Python library does this job faithfully (December 2026): ``honestdid``
+0.1.1 (PyPI), a port of the R package, needs PyTorch and CVXPY (PyPI's PyTorch
+for Linux brings several gigabytes of CUDA libraries); ``diff-diff`` 3.13
+computes the same identified sets and smoothness FLCI (within 2e-5), but its
+Delta^RM interval is the identified set widened by the error of l' beta_post
+alone (its ARP interval is switched off, "pending calibration"), narrower than
+R's and than the one here.
 
 Setup. ``beta`` stacks the event-study coefficients of the ``n_pre``
 pre-periods t = -n_pre..-1 and the ``n_post`` post-periods t = 1..n_post, the
@@ -50,8 +59,10 @@ Confidence intervals (95% by default):
   keeps it valid when two pre-period changes are close. It covers the whole
   identified set with probability >= 1 - alpha asymptotically, hence theta
   too, so it is conservative. It is NOT the conditional / hybrid (ARP)
-  interval that HonestDiD uses by default for Delta^RM, which is sharper and
-  much more involved (see NOTES.md for why).
+  interval that HonestDiD uses by default for Delta^RM, which is sharper but
+  needs a grid of theta values with a conditional test at each, for each s and
+  sign; on the R package's BCdata example the interval here contains R's and is
+  7-17% longer (test_honest.py).
 * ``breakdown_value``: the smallest Mbar (or M) at which the robust interval
   contains 0.
 """

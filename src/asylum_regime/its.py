@@ -38,6 +38,7 @@ import patsy
 
 from asylum_regime.estimates import coefficient_table, month_start, months_between
 from asylum_regime.multiverse import fit_fingerprint
+from asylum_regime.placebo import placebo_p_value
 from asylum_regime.specifications import Specification
 from paperkit.inputs import InputError
 from paperkit.numbers import number_entry
@@ -489,12 +490,6 @@ def placebo_breaks(
     return pd.DataFrame(rows)
 
 
-def placebo_p_value(real: float, placebo: pd.Series) -> float:
-    """Rank p-value of the real level change among the placebo changes (|estimates|):
-    (1 + #{placebo at least as large}) / (1 + #placebo)."""
-    return float((1 + (placebo.abs() >= abs(real)).sum()) / (1 + len(placebo)))
-
-
 def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[dict, pd.DataFrame]:
     """The paper's main ITS specification in detail: every estimator with its choices,
     the counterfactual path of the negative binomial, and the placebo breaks."""
@@ -531,6 +526,7 @@ def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[d
         config["placebo"]["step_months"],
     )
     real = float(main_fit.params["statement"])
+    placebo_test = placebo_p_value(real, placebo["estimate"], placebo["p_value"])
     absent = monthly[monthly["detections"].isna()]["month"].dt.strftime("%Y-%m").tolist()
     return (
         {
@@ -560,9 +556,9 @@ def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[d
             "averted": averted,
             "placebo": {
                 "breaks": placebo.to_dict(orient="records"),
-                "share_as_large": float((placebo["estimate"].abs() >= abs(real)).mean()),
-                "share_significant": float((placebo["p_value"] < 0.05).mean()),
-                "p_value": placebo_p_value(real, placebo["estimate"]),
+                "share_as_large": placebo_test["share_as_large"],
+                "share_significant": placebo_test["share_significant"],
+                "p_value": placebo_test["p_value"],
             },
         },
         paths,
@@ -582,7 +578,8 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
     asymptotic (Hansen 1997) p-values reject a true null far too often in a series this
     short (``asylum_regime.breaks``). Where the test dates the break is reported too.
     """
-    from asylum_regime.breaks import make_fitter, negbin_fit, sup_wald_break
+    from asylum_regime.breaks import sup_wald_break
+    from asylum_regime.count_fits import make_fitter, negbin_fit
 
     setting = ItsSetting.checked(config, monthly)
     choices = main.choices

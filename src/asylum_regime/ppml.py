@@ -596,7 +596,7 @@ def fit_ppml(
         warnings.warn(
             f"{n_near_zero} observation(s) with y = 0 have fitted means below 1e-9 times the "
             "mean outcome: they are probably separated (by a combination of fixed effects or "
-            "by the regressors); see NOTES.md",
+            "by the regressors); see 'Separation' in asylum_regime.ppml's docstring",
             RuntimeWarning,
             stacklevel=2,
         )
