@@ -297,15 +297,16 @@ def pdf_routes(workdir: Path, runs: int) -> dict:
     import typst
     import yaml
 
+    from paperkit.paper import Paper
     from paperkit.render import APOSTROPHE_AFTER_DIGIT
 
     pandoc = pypandoc.get_pandoc_path()
     config = yaml.safe_load((workdir / "config" / "config.yaml").read_text(encoding="utf-8"))
     manuscript = config["manuscript"]
-    defaults = Path(manuscript["defaults"])
+    defaults = Path(Paper.load(config, workdir).defaults_folder)
     bibliography = [f"--bibliography={path}" for path in manuscript["bibliography"]]
     languages = list(config["languages"])
-    png_filter = Path(manuscript["folder"]) / "filters" / "png-images.lua"
+    png_filter = defaults.parent / "filters" / "png-images.lua"
 
     def cite(lang: str, scratch: Path) -> Path:
         cited = scratch / f"{lang}.json"

@@ -77,6 +77,7 @@ def profile_once(root: Path, lang: str, copies: int, scratch: Path) -> dict[str,
     from paperkit.languages import Language
     from paperkit.manuscript import Context, read_sources, read_tables, resolve
     from paperkit.numbers import merge_numbers
+    from paperkit.paper import Paper
     from paperkit.registry import Registry
 
     config = yaml.safe_load((root / "config" / "config.yaml").read_text(encoding="utf-8"))
@@ -127,7 +128,7 @@ def profile_once(root: Path, lang: str, copies: int, scratch: Path) -> dict[str,
 
     source = scratch / "resolved.json"
     source.write_text(json.dumps(resolved, ensure_ascii=False), encoding="utf-8")
-    defaults = root / manuscript["defaults"]
+    defaults = root / Paper.load(config, root).defaults_folder
     common = str(defaults / "common.yaml")
     bibliography = [f"--bibliography={root / p}" for p in manuscript["bibliography"]]
     cited = scratch / "cited.json"

@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from asylum_regime import figures
+from paperkit.paper import PANDOC_DEFAULTS
 from tests.conftest import ROOT, languages
 
 LABELS = yaml.safe_load((ROOT / "manuscript" / "labels.yaml").read_text(encoding="utf-8"))
@@ -141,7 +142,7 @@ def _texts(fig):
 
 
 def test_the_text_width_is_that_of_the_pdf():
-    typst = yaml.safe_load((ROOT / "manuscript/defaults/typst.yaml").read_text(encoding="utf-8"))
+    typst = yaml.safe_load((PANDOC_DEFAULTS / "typst.yaml").read_text(encoding="utf-8"))
     assert typst["variables"]["papersize"] == "a4"
     # Pandoc's Typst template sets 1.25 in side margins unless the defaults set others.
     assert "margin" not in typst["variables"]

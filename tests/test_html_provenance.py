@@ -7,9 +7,9 @@ import subprocess
 
 import pytest
 
-from tests.conftest import ROOT
+from paperkit.paper import PANDOC_DEFAULTS
 
-FILTER = ROOT / "manuscript" / "filters" / "html-provenance.lua"
+FILTER = PANDOC_DEFAULTS.parent / "filters" / "html-provenance.lua"
 PROVENANCE = "figure_models|paperkit/src/paperkit/workflow/scripts/draw.py|results/its.json"
 
 

@@ -25,8 +25,9 @@ import pytest
 
 from paperkit.journal import _plain, export_figures, figures_of
 from paperkit.pandoc_ast import elements
+from paperkit.paper import PANDOC_DEFAULTS
 from paperkit.reference_docx import default_reference, reference_docx
-from tests.conftest import ROOT, _locked, _shared_dir, snakemake, unavailable
+from tests.conftest import _locked, _shared_dir, snakemake, unavailable
 
 PANDOC = pypandoc.get_pandoc_path()
 LANGS = ["en", "tr"]
@@ -44,7 +45,7 @@ DOUBLE_SPACED = [
     "ImageCaption",
     "TableCaption",
 ]
-FILTER = ROOT / "manuscript" / "filters" / "word-fields.lua"
+FILTER = PANDOC_DEFAULTS.parent / "filters" / "word-fields.lua"
 
 
 def w(tag: str) -> str:
@@ -56,7 +57,7 @@ def w(tag: str) -> str:
 
 def test_reference_document_is_what_the_locked_pandoc_makes():
     made = reference_docx(default_reference(PANDOC))
-    committed = ROOT / "manuscript" / "templates" / "reference.docx"
+    committed = PANDOC_DEFAULTS.parent / "templates" / "reference.docx"
     assert made == committed.read_bytes(), "run: python -m paperkit.journal reference"
     with zipfile.ZipFile(io.BytesIO(made)) as archive:
         infos = archive.infolist()

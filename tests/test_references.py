@@ -1,5 +1,5 @@
 """The reference list as the build renders it: citeproc with the defaults files in
-manuscript/defaults and the filters they name (references.lua before citeproc,
+paperkit's pandoc/defaults and the filters they name (references.lua before citeproc,
 citations.lua after it and in the Typst writer), on a small English and Turkish
 document."""
 
@@ -12,10 +12,11 @@ import pypandoc
 import pytest
 import typst
 
+from paperkit.paper import PANDOC_DEFAULTS
 from tests.conftest import ROOT
 
 PANDOC = pypandoc.get_pandoc_path()
-DEFAULTS = ROOT / "manuscript" / "defaults"
+DEFAULTS = PANDOC_DEFAULTS
 
 BIB = r"""
 @incollection{kirisci2012turkeys,

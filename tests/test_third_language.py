@@ -19,9 +19,6 @@ FIXTURE = ROOT / "tests" / "fixtures" / "minipaper"
 def minipaper(tmp_path_factory):
     paper = tmp_path_factory.mktemp("third") / "minipaper"
     shutil.copytree(FIXTURE, paper)
-    # the paper's Pandoc settings and filters, as another paper would carry its own
-    for folder in ("defaults", "filters", "templates"):
-        shutil.copytree(ROOT / "manuscript" / folder, paper / "manuscript" / folder)
     shutil.copy(ROOT / "environment.yml", paper / "environment.yml")
     return paper
 

@@ -32,6 +32,7 @@ from hypothesis import strategies as st
 from paperkit import trackdiff as td
 from paperkit.changes import compare
 from paperkit.pandoc_ast import elements, read_markdown
+from paperkit.paper import PANDOC_DEFAULTS
 from tests.conftest import EPOCH, ROOT, _locked, _shared_dir, snakemake, unavailable
 
 PANDOC = pypandoc.get_pandoc_path()
@@ -118,9 +119,9 @@ def paragraphs(ast: dict) -> list:
 
 
 def defaults() -> dict[str, list[str]]:
-    """The paper's defaults for the diff, as the workflow passes them (paths relative to
-    the root the renderer runs from)."""
-    folder = "manuscript/defaults"
+    """The paper's defaults for the diff, as the workflow passes them (paperkit's, which
+    name its filters and templates from their own folder)."""
+    folder = str(PANDOC_DEFAULTS)
     common = [f"{folder}/common.yaml"]
     return {
         "docx": [*common, f"{folder}/docx.yaml", f"{folder}/diff-docx.yaml"],
@@ -131,11 +132,10 @@ def defaults() -> dict[str, list[str]]:
 
 @pytest.fixture
 def render(tmp_path, monkeypatch):
-    """Render a marked AST as the workflow does, from a folder holding the paper's
-    defaults, filters and templates and stub images (no built paper is needed)."""
+    """Render a marked AST as the workflow does, from a folder holding stub images (no
+    built paper is needed), with paperkit's defaults, filters and templates."""
     root = tmp_path / "root"
-    for folder in ("manuscript/defaults", "manuscript/filters", "manuscript/templates"):
-        shutil.copytree(ROOT / folder, root / folder)
+    root.mkdir()
     if (ROOT / "paperkit/src/paperkit/fonts").is_dir():  # fonts the Typst header may name
         shutil.copytree(ROOT / "paperkit/src/paperkit/fonts", root / "paperkit/src/paperkit/fonts")
     monkeypatch.chdir(root)

@@ -45,7 +45,7 @@ COLORBLIND = [
     "#56b4e9",
 ]
 
-# The PDF's text width in inches: A4 (manuscript/defaults/typst.yaml) less the 1.25 in
+# The PDF's text width in inches: A4 (paperkit's pandoc/defaults/typst.yaml) less the 1.25 in
 # side margins of Pandoc's Typst template. Figures are this wide and are included at
 # the full text width, so 1 pt in a figure is 1 pt on paper.
 TEXT_WIDTH = 210 / 25.4 - 2 * 1.25

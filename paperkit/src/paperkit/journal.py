@@ -14,7 +14,7 @@ order as the captions number them, as ``figure-NN-<id>.pdf`` (vector) and
 the figure's SVG in a page of the SVG's size, and ``figures.json`` listing them.
 The bytes are the same on every run.
 
-    python -m paperkit.journal reference [-o manuscript/templates/reference.docx]
+    python -m paperkit.journal reference [-o paperkit/src/paperkit/pandoc/templates/reference.docx]
 
 writes the reference document again (``paperkit.reference_docx``), e.g. after a
 Pandoc update.
@@ -28,6 +28,7 @@ import io
 import json
 import struct
 import tempfile
+from importlib.resources import files
 from pathlib import Path
 
 from paperkit.atomic import atomic_path
@@ -216,9 +217,9 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     reference = commands.add_parser("reference", help="write the journal's reference document")
-    reference.add_argument(
-        "-o", "--output", type=Path, default="manuscript/templates/reference.docx"
-    )
+    # paperkit's own (package data), which the defaults journal-docx.yaml and diff-docx.yaml name
+    packaged = Path(str(files("paperkit"))) / "pandoc" / "templates" / "reference.docx"
+    reference.add_argument("-o", "--output", type=Path, default=packaged)
     args = parser.parse_args(argv)
     data = reference_docx(default_reference(pypandoc.get_pandoc_path()))
     with atomic_path(args.output) as temp:

@@ -8,7 +8,8 @@ files (``paperkit/workflow/*.smk``), which take every paper-specific name from i
 
 Config keys read here (validated by the paper's config schema): ``languages``
 (code → locale and case endings) and ``manuscript`` (the folder of the texts,
-the labels, claims, bibliography files and the registry).
+the labels, claims, bibliography files and the registry; optionally a folder of
+Pandoc defaults of the paper's own, which replaces paperkit's).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from importlib.resources import files
 from pathlib import Path
 
 import yaml
@@ -24,7 +26,12 @@ from paperkit.languages import Language, languages_from_config
 from paperkit.registry import Registry
 
 DOCUMENT_FORMATS = ("pdf", "html", "docx")
-RULES = Path(__file__).resolve().parent / "workflow"
+# paperkit's rule files, and the Pandoc defaults with the filters and templates they name,
+# ship inside the package. Snakemake and Pandoc read them as files: paperkit is installed
+# as a folder (pip and uv install it so), not run from a zip.
+PACKAGE = Path(str(files("paperkit"))).resolve()
+RULES = PACKAGE / "workflow"
+PANDOC_DEFAULTS = PACKAGE / "pandoc" / "defaults"
 
 
 @dataclass(frozen=True)
@@ -49,8 +56,8 @@ class Paper:
             *(f"{manuscript['folder']}/{lang}" for lang in self.codes),
             *(manuscript[key] for key in ("labels", "claims", "glossary") if key in manuscript),
             manuscript["registry"],
-            manuscript["defaults"],
-            *manuscript["templates"],
+            *([manuscript["defaults"]] if "defaults" in manuscript else []),
+            *manuscript.get("templates", []),
             *(path for path in manuscript["bibliography"] if not path.startswith("results/")),
             *self.authored,
         ]
@@ -132,6 +139,19 @@ class Paper:
         return [
             f"{self.build}/{lang}/paper.{ext}" for lang in self.codes for ext in DOCUMENT_FORMATS
         ]
+
+    @property
+    def defaults_folder(self) -> str:
+        """The folder of the Pandoc defaults files (citeproc.yaml, common.yaml, and one per
+        writer): the paper's own when the config names one (``manuscript.defaults``), else
+        paperkit's, whose files name paperkit's filters and templates. Relative to the
+        paper's root when it lies inside it, as paperkit does in a project that carries its
+        own copy (so that a moved project reruns nothing), else absolute."""
+        if "defaults" in self.manuscript:
+            return self.manuscript["defaults"]
+        root = self.root.resolve()
+        folder = PANDOC_DEFAULTS
+        return str(folder.relative_to(root)) if folder.is_relative_to(root) else str(folder)
 
     @property
     def build(self) -> str:

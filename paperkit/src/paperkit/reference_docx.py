@@ -1,4 +1,4 @@
-"""The journal's reference document for Pandoc's DOCX writer (manuscript/templates/reference.docx).
+"""The journal's reference document for Pandoc's DOCX writer (pandoc/templates/reference.docx).
 
 It starts from Pandoc's own default (``pandoc --print-default-data-file
 reference.docx``) and changes only what a submission needs:

@@ -333,21 +333,28 @@ def code_of(
 def pandoc_defaults_inputs(defaults: dict[str, list[str]]) -> list[str]:
     """The Pandoc defaults files of every writer (``writer → [paths]``) and the files they
     name (filters, style sheets, headers, reference document), as a rule's inputs:
-    editing any of them reruns the rule."""
+    editing any of them reruns the rule. A path that starts with ``${.}`` (Pandoc's name
+    for the folder of the defaults file) is read from that folder."""
     import yaml
 
     files = {path for paths in defaults.values() for path in paths}
     for path in list(files):
         with open(path, encoding="utf-8") as handle:
             entries = yaml.safe_load(handle) or {}
+        named = []
         for key in ("filters", "css", "include-in-header"):
             value = entries.get(key, [])
             for item in [value] if isinstance(value, (str, dict)) else value:
                 item = item["path"] if isinstance(item, dict) else item
                 if item != "citeproc":  # Pandoc's own, not a file
-                    files.add(item)
+                    named.append(item)
         if "reference-doc" in entries:
-            files.add(entries["reference-doc"])
+            named.append(entries["reference-doc"])
+        here = os.path.dirname(path)
+        for item in named:
+            if item.startswith("${.}/"):
+                item = os.path.normpath(os.path.join(here, item.removeprefix("${.}/")))
+            files.add(item)
     return sorted(files)
 
 

@@ -3,9 +3,9 @@
 # `make journal`), and the tracked-changes diff of the paper against an earlier commit
 # (`make diff BASE=<ref>`: the target <build>/diff/<commit>/summary.md). The reviewer
 # bundle (`make bundle`, paperkit.bundle) builds both in a clean clone. Needs PAPER and
-# the manuscript's rules (manuscript.smk); include before provenance.smk. The paper's
-# defaults folder holds journal-docx.yaml, diff.yaml and diff-docx.yaml.
-from paperkit.snakefile import pandoc_defaults_inputs
+# the manuscript's rules (manuscript.smk); include before provenance.smk. The defaults
+# folder (paperkit's, or the paper's own) holds journal-docx.yaml, diff.yaml and
+# diff-docx.yaml.
 
 DIFF = f"{BUILD}/diff"
 JOURNAL_DEFAULTS = {
@@ -106,6 +106,8 @@ rule diff_base:
         # the tools' versions, not where they are installed: a moved project reruns nothing
         tools=TOOL_VERSIONS,
         lock=config["environment"]["lock"],
+        # the citeproc pass of a base that names no defaults folder of its own
+        citeproc=PANDOC_DEFAULTS["citeproc"][0],
     script:
         "scripts/diff_base.py"
 

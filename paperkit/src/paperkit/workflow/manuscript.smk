@@ -3,10 +3,11 @@
 # rendered to PDF (via Typst), HTML and DOCX (render_paper). The documents are
 # rendered only when every claim holds and the languages agree: both checks are
 # inputs of rendering, at any core count. Needs PAPER (paperkit.paper.Paper).
+from paperkit.snakefile import pandoc_defaults_inputs
 
 LANGUAGES = PAPER.codes
 BUILD = PAPER.build
-DEFAULTS_FOLDER = PAPER.manuscript["defaults"]
+DEFAULTS_FOLDER = PAPER.defaults_folder
 PANDOC_DEFAULTS = {
     "citeproc": [os.path.join(DEFAULTS_FOLDER, "citeproc.yaml")],
     **{
@@ -69,8 +70,10 @@ rule render_paper:
         # ... and whose claims' checks fail on every result that makes them false
         mutants_checked="results/checks/claim_mutants.json",
         parity_checked="results/checks/parity.json",
-        defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
-        templates=PAPER.manuscript["templates"],
+        # the defaults files and the filters and templates they name
+        defaults=pandoc_defaults_inputs(PANDOC_DEFAULTS),
+        # files the paper's own defaults read besides those (manuscript.templates)
+        templates=PAPER.manuscript.get("templates", []),
         bibliography=PAPER.manuscript["bibliography"],
         code=code_of("scripts/render_paper.py"),
     output:

@@ -73,7 +73,9 @@ def main() -> None:
         )
         seconds = time.perf_counter() - started
         logging.info("built %s in %s: %.1f s", base, clone, seconds)
-        citeproc = [str(clone / manuscript["defaults"] / "citeproc.yaml")]
+        # the base's own defaults folder, when it named one; else paperkit's
+        own = manuscript.get("defaults")
+        citeproc = [str(clone / own / "citeproc.yaml") if own else snakemake.params.citeproc]
         bibliography = [str(clone / path) for path in manuscript["bibliography"]]
         for lang, target in zip(languages, out.cited, strict=True):
             ast = json.loads((clone / build / lang / "paper.json").read_text(encoding="utf-8"))

@@ -1,6 +1,8 @@
 """One drawing job of the registry: read its inputs once, then draw each of its figures
 and tables in every language (the functions are named in workflow/registry.yaml)."""
 
+import os
+import sys
 from pathlib import Path
 
 import yaml
@@ -12,6 +14,12 @@ from paperkit.languages import languages_from_config
 from paperkit.registry import EntryData, load_callable
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
+
+# The registry's functions may live in the paper's own modules, in its root (the job's
+# folder), as in a paper `paperkit new` wrote, which installs nothing of its own.
+# Appended: an installed package of the same name comes first.
+if os.getcwd() not in sys.path:
+    sys.path.append(os.getcwd())
 
 
 def main() -> None:
