@@ -63,10 +63,11 @@ rule render_paper:
         tables=lambda wildcards: PAPER.table_files(wildcards.lang),
         claims=PAPER.manuscript["claims"],
         labels=PAPER.manuscript["labels"],
-        # Only a text whose claims the results support, and whose languages agree,
-        # is rendered.
+        # Only a text whose claims the results support, whose languages agree and
+        # whose figures' categories can be told apart by colour is rendered.
         claims_checked="results/checks/claims.json",
         parity_checked="results/checks/parity.json",
+        figure_colours_checked="results/checks/figure_colours.json",
         defaults=sorted({path for paths in PANDOC_DEFAULTS.values() for path in paths}),
         templates=PAPER.manuscript["templates"],
         bibliography=PAPER.manuscript["bibliography"],
