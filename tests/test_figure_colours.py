@@ -114,3 +114,28 @@ def test_two_indistinguishable_colours_stop_the_documents(scratch, mirror):
     assert "figure indices (tr): 'Mevzuat (de jure)' and 'Politika' are 0.0 apart" in message
     assert pdf.stat().st_mtime_ns == before
     assert not (scratch / "results" / "checks" / "figure_colours.json").exists()
+
+
+def test_a_figure_word_the_glossary_avoids_fails_the_parity_check(scratch, mirror):
+    """Figure 4's dimension named as the text does not ("Unverified facts" beside the
+    text's "unverified rows", the glossary's term): the parity check fails naming the
+    label's key, in each language."""
+    labels = scratch / "manuscript" / "labels.yaml"
+    text = labels.read_text(encoding="utf-8")
+    for current, old in (
+        ("unverified: Unverified rows", "unverified: Unverified facts"),
+        ("unverified: Doğrulanmamış satırlar", "unverified: Doğrulanmamış olgular"),
+    ):
+        assert current in text
+        text = text.replace(current, old)
+    labels.write_text(text, encoding="utf-8")
+    run = snakemake(scratch, "results/checks/parity.json", mirror=mirror)
+    assert run.returncode != 0
+    assert (
+        "manuscript/labels.yaml en.multiverse.dimensions.unverified: 'unverified facts' → "
+        "use 'unverified rows'" in run.stderr
+    )
+    assert (
+        "manuscript/labels.yaml tr.multiverse.dimensions.unverified: 'doğrulanmamış olgu' → "
+        "use 'doğrulanmamış satır'" in run.stderr
+    )
