@@ -121,12 +121,16 @@ def colour_report(figures: dict[str, dict[str, dict[str, str]]]) -> dict:
     return report
 
 
+def _seen_by(vision: str) -> str:
+    return "with normal vision" if vision == "normal" else f"under simulated {vision}"
+
+
 def colour_problems(report: dict, minimum: float) -> list[str]:
     """A line for every figure, language and vision whose closest two categories are
     less than ``minimum`` apart (``report``: ``colour_report``'s)."""
     return [
         f"figure {name} ({lang}): '{pair['first']}' and '{pair['second']}' are "
-        f"{pair['distance']} apart for {vision} vision (CAM02-UCS; at least {minimum} "
+        f"{pair['distance']} apart {_seen_by(vision)} (CAM02-UCS; at least {minimum} "
         "needed): give one of them another colour of the palette"
         for name, languages in report.items()
         for lang, visions in languages.items()
