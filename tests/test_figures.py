@@ -59,12 +59,12 @@ def _indices(code: str, words: dict, lang):
     return figures.plot_indices(annual, marked.assign(label=marked[f"label_{code}"]), words, lang)
 
 
-def _heatmap(code: str, words: dict, lang):
+def _areas(code: str, words: dict, lang):
     by_group = pd.DataFrame(
         [(g, y, 0.1 if y < 2014 else 0.7) for g in words["groups"] for y in range(2000, 2026)],
         columns=["group", "year", "index"],
     )
-    return figures.plot_alignment_heatmap(by_group, words["groups"], words, lang)
+    return figures.plot_alignment_by_area(by_group, words["groups"], words, lang)
 
 
 def _its(code: str, words: dict, lang):
@@ -109,7 +109,7 @@ def _curve(code: str, words: dict, lang):
     )
 
 
-DRAWINGS = [_hosted, _indices, _heatmap, _its, _event_study, _curve]
+DRAWINGS = [_hosted, _indices, _areas, _its, _event_study, _curve]
 
 
 @pytest.fixture(scope="module", params=[(d, c) for d in DRAWINGS for c in ("en", "tr")])

@@ -78,6 +78,8 @@ def multiverse_data(inputs: dict, params: dict) -> dict:
             if family in inputs
         },
         "dimensions": {family: multiverse[family]["dimensions"] for family in multiverse},
+        # the level the text measures the indices against, when the job is given it
+        **({"half": params["half"]} if "half" in params else {}),
         "main": {
             family: main_specification(
                 family, multiverse[family]["dimensions"], multiverse[family]["main"]

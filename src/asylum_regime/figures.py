@@ -1,8 +1,9 @@
 """Figures, drawn once per language from the same data.
 
 Each ``plot_*`` function takes tidy data and a language's labels and returns a
-matplotlib Figure; ``save_figure`` writes it as SVG (HTML, PDF) and PNG (DOCX)
-with fixed metadata, so rebuilds give identical bytes.
+matplotlib Figure drawn with seaborn (its axes-level functions, and its objects
+interface for the stacked areas); ``save_figure`` writes it as SVG (HTML, PDF) and
+PNG (DOCX) with fixed metadata, so rebuilds give identical bytes.
 
 Every figure is drawn as wide as the PDF's text (``TEXT_WIDTH``) and printed at
 1:1, in the body's typeface (Libertinus Serif, vendored with paperkit), with no
@@ -10,7 +11,12 @@ text smaller than ``SMALLEST`` points. What a figure writes beneath its plot (th
 source, the key of its numbered lines, the abbreviations it uses) is wrapped to
 the figure's width and given room of its own, so nothing overlaps.
 
-matplotlib is imported when a figure is drawn, not when this module is.
+Colours come from seaborn's "colorblind" palette, in an order (``colours``) that keeps
+a figure's categories apart for readers with deuteranopia or protanopia: the build
+checks it (paperkit.colours, registry: ``figure_colours``).
+
+matplotlib and seaborn are imported when a figure is drawn, not when this module is:
+only the drawing jobs pay for them.
 """
 
 from __future__ import annotations
@@ -31,19 +37,12 @@ from paperkit.languages import Language
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-# The colour-blind-safe palette of every figure (seaborn's "colorblind", in its order).
-COLORBLIND = [
-    "#0173b2",
-    "#de8f05",
-    "#029e73",
-    "#d55e00",
-    "#cc78bc",
-    "#ca9161",
-    "#fbafe4",
-    "#949494",
-    "#ece133",
-    "#56b4e9",
-]
+# The order in which the figures take the colours of seaborn's "colorblind" palette (its
+# indices): any first seven of them are at least 10 apart in CAM02-UCS with normal vision
+# and under simulated deuteranopia and protanopia (paperkit.colours). The palette's own
+# order puts its green third, which protanopia brings within 6 of its brown (sixth).
+PALETTE = "colorblind"
+PALETTE_ORDER = (0, 1, 9, 3, 4, 5, 7, 2, 6, 8)
 
 # The PDF's text width in inches: A4 (paperkit's pandoc/defaults/typst.yaml) less the 1.25 in
 # side margins of Pandoc's Typst template. Figures are this wide and are included at
@@ -95,16 +94,22 @@ def _pyplot():
 
 @contextmanager
 def _drawing() -> Iterator:
-    """matplotlib's pyplot, with the vendored fonts registered and STYLE in force."""
+    """seaborn and matplotlib's pyplot, with the vendored fonts registered and STYLE in
+    force (seaborn's axes-level functions draw with the rc settings in force)."""
     plt = _pyplot()
+    import seaborn as sns
+
     register_fonts()
     with plt.rc_context(STYLE):
-        yield plt
+        yield sns, plt
 
 
 def colours(count: int) -> list[str]:
-    """``count`` colours of the palette (repeating it past its ten)."""
-    return [COLORBLIND[i % len(COLORBLIND)] for i in range(count)]
+    """``count`` colours of the palette, in PALETTE_ORDER (repeating it past its ten)."""
+    import seaborn as sns
+
+    palette = sns.color_palette(PALETTE, len(PALETTE_ORDER)).as_hex()
+    return [palette[PALETTE_ORDER[i % len(PALETTE_ORDER)]] for i in range(count)]
 
 
 def localised_axis(lang: Language, kind: str = "decimal", digits: int = 1, scale: float = 1.0):
@@ -240,10 +245,18 @@ def finish(
 def _legend_above(ax, fig: Figure, **options) -> None:
     """A legend in a row above ``ax``, in as many columns as fit the axes' width (as
     laid out without the legend: one that overhangs would squeeze the axes)."""
+    handles, texts = ax.get_legend_handles_labels()
+    if (drawn := ax.get_legend()) is not None:  # seaborn's, of what it drew: first
+        shown = [text.get_text() for text in drawn.get_texts()]
+        entries = dict(zip(shown, drawn.legend_handles, strict=True))
+        entries |= {
+            text: handle for handle, text in zip(handles, texts, strict=True) if text not in entries
+        }
+        texts, handles = list(entries), list(entries.values())
+        drawn.remove()
     fig.draw_without_rendering()
     renderer = fig.canvas.get_renderer()
     room = ax.get_window_extent(renderer).width
-    handles, texts = ax.get_legend_handles_labels()
     for columns in range(len(handles), 0, -1):
         legend = ax.legend(
             handles,
@@ -287,31 +300,43 @@ def plot_hosted_by_origin(
     lang: Language,
     source_note: str,
 ) -> Figure:
-    """Stacked areas of people hosted per year, one band per origin.
+    """Stacked areas of people hosted per year, one band per origin (seaborn's objects
+    interface: ``Area`` stacked by ``Stack``).
 
     Bands are stacked in the order of ``origin_names`` (largest origin first, at
     the bottom); the legend lists them top-down as they appear.
     """
-    wide = (
-        grouped.pivot(index="year", columns="origin", values="hosted")
-        .reindex(columns=list(origin_names))
-        .rename(columns=origin_names)
-    )
-    with _drawing() as plt:
+    names = list(origin_names.values())
+    palette = colours(len(names))
+    long = grouped.assign(origin=grouped["origin"].map(origin_names))
+    with _drawing() as (_sns, plt):
+        import seaborn.objects as so
+
         fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.1), layout="constrained")
-        ax.stackplot(
-            wide.index,
-            wide.T.to_numpy(),
-            labels=list(wide.columns),
-            colors=colours(wide.shape[1]),
-            linewidth=0,
+        (
+            so.Plot(long, x="year", y="hosted", color="origin")
+            .add(so.Area(alpha=1, edgewidth=0), so.Stack())
+            .scale(color=so.Nominal(dict(zip(names, palette, strict=True)), order=names))
+            # the figures' own rc settings (STYLE), not seaborn's theme
+            .theme({key: plt.rcParams[key] for key in STYLE if not key.startswith("svg.")})
+            .on(ax)
+            .plot()
         )
-        ax.set_xlim(wide.index.min(), wide.index.max())
-        ax.set_xticks(list(wide.index[::2]))
+        # seaborn writes the key as a figure legend beside the plot: it goes inside it
+        fig.legends.clear()
+        ax.legend(
+            [plt.Rectangle((0, 0), 1, 1, color=colour) for colour in palette],
+            names,
+            loc="upper left",
+            frameon=False,
+            reverse=True,
+        )
+        years = sorted(long["year"].unique())
+        ax.set_xlim(years[0], years[-1])
+        ax.set_xticks(years[::2])
         ax.yaxis.set_major_formatter(localised_axis(lang, scale=1e6))
         ax.set_xlabel(labels["year"])
         ax.set_ylabel(labels["people_millions"])
-        ax.legend(loc="upper left", frameon=False, reverse=True)
         return finish(fig, labels, [source_note])
 
 
@@ -324,19 +349,13 @@ def plot_indices(
     ``events``: ``date`` and ``label`` (already in ``lang``).
     """
     series = ["legislative", "policy", "practice"]
-    with _drawing() as plt:
+    names = [labels[f"index_{name}"] for name in series]
+    long = indices.melt(id_vars="year", value_vars=series, var_name="index").assign(
+        index=lambda frame: frame["index"].map(dict(zip(series, names, strict=True)))
+    )
+    with _drawing() as (sns, plt):
         fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.3), layout="constrained")
-        markers = ["o", "s", "^"]
-        for name, colour, marker in zip(series, colours(len(series)), markers, strict=True):
-            ax.plot(
-                indices["year"],
-                indices[name],
-                label=labels[f"index_{name}"],
-                color=colour,
-                marker=marker,
-                markersize=3,
-                linewidth=1.5,
-            )
+        _category_lines(sns, ax, long, "index", names)
         # Events are numbered above the plot, [1], [2]…, and named in a key beneath it:
         # their labels would collide where events cluster (2016, 2019–20). The brackets
         # keep a key number apart from the number of a law ("[3] Decree-Law No. 676").
@@ -368,36 +387,52 @@ def plot_indices(
         return finish(fig, labels, [key] if key else [])
 
 
-def plot_alignment_heatmap(
+def plot_alignment_by_area(
     by_group: pd.DataFrame, group_names: dict[str, str], labels: dict[str, str], lang: Language
 ) -> Figure:
-    """Mean credited alignment per requirement group (rows) and year (columns)."""
-    wide = (
-        by_group.pivot(index="group", columns="year", values="index")
-        .reindex(list(group_names))
-        .rename(index=group_names)
-    )
-    with _drawing() as plt:
-        fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 2.6), layout="constrained")
-        values = np.ma.masked_invalid(wide.to_numpy(dtype=float))
-        mesh = ax.pcolormesh(
-            values, vmin=0, vmax=1, cmap="viridis", edgecolors="white", linewidth=0.3
-        )
-        years = list(wide.columns)
-        shown = range(0, len(years), 2)  # every other year: upright labels that fit
-        ax.set_xticks([i + 0.5 for i in shown], [str(years[i]) for i in shown])
-        ax.set_xticks([i + 0.5 for i in range(len(years))], minor=True)
-        ax.set_yticks([i + 0.5 for i in range(len(wide.index))], list(wide.index))
-        ax.set_xlim(0, len(years))
-        ax.set_ylim(len(wide.index), 0)  # the first group on top
-        ax.tick_params(which="both", length=2)
-        for spine in ax.spines.values():
-            spine.set_visible(False)
-        fig.colorbar(
-            mesh, ax=ax, label=labels["index_value"], format=localised_axis(lang, digits=1)
-        ).outline.set_visible(False)
+    """Mean credited alignment per area of requirements (one line each) and year.
+
+    Lines, not a heatmap: the areas' ranking, which the text reads off this figure,
+    lies in differences of a few hundredths that a colour scale cannot show, and each
+    area keeps a colour, a marker and a dash of its own."""
+    names = list(group_names.values())
+    long = by_group.assign(group=by_group["group"].map(group_names)).dropna(subset=["group"])
+    with _drawing() as (sns, plt):
+        fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.3), layout="constrained")
+        _category_lines(sns, ax, long.rename(columns={"index": "value"}), "group", names)
+        years = sorted(long["year"].unique())
+        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.set_xticks(years[::2])
+        ax.set_ylim(0, 1)
+        ax.yaxis.set_major_formatter(localised_axis(lang, digits=1))
         ax.set_xlabel(labels["year"])
+        ax.set_ylabel(labels["index_value"])
+        ax.legend(loc="upper left", frameon=False, ncols=2)
         return finish(fig, labels)
+
+
+def _category_lines(sns, ax, long: pd.DataFrame, category: str, names: list[str]) -> None:
+    """One line per category of ``long`` (columns ``year``, ``value``, ``category``), in
+    the order of ``names``: each with its colour of the palette, a marker and a dash."""
+    markers = ["o", "s", "^", "D", "v", "P", "X", "*"][: len(names)]
+    dashes = [(1, 0), (4, 1.5), (1.5, 1), (5, 1.5, 1.5, 1.5), (2.5, 1.5), (6, 2)]
+    sns.lineplot(
+        data=long,
+        x="year",
+        y="value",
+        hue=category,
+        style=category,
+        hue_order=names,
+        style_order=names,
+        palette=colours(len(names)),
+        markers=markers,
+        dashes=[dashes[i % len(dashes)] for i in range(len(names))],
+        markersize=3.5,
+        markeredgewidth=0,
+        linewidth=1.4,
+        errorbar=None,
+        ax=ax,
+    )
 
 
 def plot_its_counterfactual(
@@ -408,28 +443,35 @@ def plot_its_counterfactual(
     note: str,
 ) -> Figure:
     """Observed monthly detections, the NB fit, and the no-Statement path with its band."""
-    with _drawing() as plt:
+    fitted, counterfactual = colours(2)
+    series = {"observed": "0.25", "fitted": fitted, "counterfactual": counterfactual}
+    long = paths.melt(id_vars="month", value_vars=list(series), var_name="series").assign(
+        series=lambda frame: frame["series"].map(labels)
+    )
+    with _drawing() as (sns, plt):
         fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.3), layout="constrained")
-        palette = colours(3)
-        ax.plot(
-            paths["month"], paths["observed"], color="0.25", linewidth=0.9, label=labels["observed"]
-        )
-        ax.plot(
-            paths["month"], paths["fitted"], color=palette[0], linewidth=1.3, label=labels["fitted"]
-        )
-        ax.plot(
-            paths["month"],
-            paths["counterfactual"],
-            color=palette[2],
-            linewidth=1.3,
-            linestyle="--",
-            label=labels["counterfactual"],
+        names = [labels[name] for name in series]
+        sns.lineplot(
+            data=long,
+            x="month",
+            y="value",
+            hue="series",
+            style="series",
+            hue_order=names,
+            style_order=names,
+            palette=dict(zip(names, series.values(), strict=True)),
+            dashes=[(1, 0), (1, 0), (4, 1.5)],
+            size="series",
+            size_order=names,
+            sizes=[0.9, 1.3, 1.3],
+            errorbar=None,
+            ax=ax,
         )
         ax.fill_between(
             paths["month"],
             paths["counterfactual_low"],
             paths["counterfactual_high"],
-            color=palette[2],
+            color=counterfactual,
             alpha=0.2,
             linewidth=0,
             label=labels["counterfactual_band"],
@@ -464,20 +506,23 @@ def plot_event_study(
         {"year": [reference], "ratio": [1.0], "ratio_low": [1.0], "ratio_high": [1.0]}
     )
     rows = pd.concat([event_study, reference_row]).sort_values("year")
-    with _drawing() as plt:
+    with _drawing() as (sns, plt):
         from matplotlib.ticker import NullFormatter
 
         fig, ax = plt.subplots(figsize=(TEXT_WIDTH, 3.1), layout="constrained")
         ax.axhline(1.0, color="0.5", linewidth=0.8)
+        colour = colours(1)[0]
         ax.errorbar(
             rows["year"],
             rows["ratio"],
             yerr=[rows["ratio"] - rows["ratio_low"], rows["ratio_high"] - rows["ratio"]],
-            fmt="o",
-            color=COLORBLIND[0],
-            markersize=4,
+            fmt="none",
+            ecolor=colour,
             capsize=2,
             linewidth=1,
+        )
+        sns.scatterplot(
+            data=rows, x="year", y="ratio", color=colour, s=16, linewidth=0, zorder=3, ax=ax
         )
         ax.annotate(
             labels["reference_year"],
@@ -510,6 +555,7 @@ def plot_specification_curve(
     reference: float | None = 1.0,
     log_scale: bool = True,
     figure_labels: dict | None = None,
+    threshold: tuple[float, str] | None = None,
 ) -> Figure:
     """A specification curve: every specification's estimate, sorted, with its 95%
     interval (or a comparison series) above, and beneath, which option of each
@@ -518,7 +564,9 @@ def plot_specification_curve(
 
     ``labels``: the language's ``multiverse`` words (``dimensions``, ``options``,
     ``estimate`` titles, ``main``); ``figure_labels``: the language's figure words
-    (for the key of abbreviations; none is written without them).
+    (for the key of abbreviations; none is written without them); ``threshold``: a
+    level the text compares the estimates with and its legend entry, drawn as a
+    dashed line.
     """
     ordered = table.sort_values([estimate, "specification"], ignore_index=True)
     positions = np.arange(len(ordered))
@@ -526,7 +574,7 @@ def plot_specification_curve(
     # One heading row per dimension (option None), then a row per option.
     rows = [(name, option) for name, options in dimensions.items() for option in [None, *options]]
     pitch = (SMALLEST + 1.5) / 72  # inches per row beneath
-    with _drawing() as plt:
+    with _drawing() as (sns, plt):
         fig, (top, bottom) = plt.subplots(
             2,
             1,
@@ -535,7 +583,8 @@ def plot_specification_curve(
             sharex=True,
             height_ratios=[1.8, pitch * len(rows)],
         )
-        palette = COLORBLIND
+        palette = colours(2)
+        points = ordered.assign(position=positions)
         if interval:
             low, high = ordered[interval[0]].to_numpy(), ordered[interval[1]].to_numpy()
             top.fill_between(
@@ -549,21 +598,25 @@ def plot_specification_curve(
                 label=labels["interval"],
             )
         if comparison:
-            top.scatter(
-                positions,
-                ordered[comparison],
+            sns.scatterplot(
+                data=points,
+                x="position",
+                y=comparison,
                 s=4,
                 color=palette[1],
-                linewidths=0,
+                linewidth=0,
                 label=labels[comparison],
+                ax=top,
             )
-        top.scatter(
-            positions,
-            ordered[estimate],
+        sns.scatterplot(
+            data=points,
+            x="position",
+            y=estimate,
             s=4,
             color=palette[0],
-            linewidths=0,
+            linewidth=0,
             label=labels[estimate],
+            ax=top,
         )
         top.scatter(
             positions[is_main],
@@ -576,6 +629,9 @@ def plot_specification_curve(
             label=labels["main"],
             zorder=3,
         )
+        if threshold is not None:
+            level, name = threshold
+            top.axhline(level, color="0.3", linestyle="--", linewidth=0.9, label=name)
         if reference is not None:
             top.axhline(reference, color="0.4", linewidth=0.8)
         if log_scale:
@@ -652,7 +708,7 @@ def indices_figure(data: dict, labels: dict, lang: Language) -> Figure:
 def alignment_heatmap_figure(data: dict, labels: dict, lang: Language) -> Figure:
     by_group = data["by_group"]
     groups = [g for g in labels["groups"] if g in set(by_group["group"])]
-    return plot_alignment_heatmap(by_group, {g: labels["groups"][g] for g in groups}, labels, lang)
+    return plot_alignment_by_area(by_group, {g: labels["groups"][g] for g in groups}, labels, lang)
 
 
 def its_counterfactual_figure(data: dict, labels: dict, lang: Language) -> Figure:
@@ -715,4 +771,6 @@ def indices_curve_figure(data: dict, labels: dict, lang: Language) -> Figure:
         comparison="legislative_last",
         reference=None,
         log_scale=False,
+        # the level the text measures practice and legislation against (config)
+        threshold=(data["half"], labels["multiverse"]["half_line"]),
     )

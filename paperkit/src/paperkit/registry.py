@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import ast
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import reduce
 from importlib import import_module
 from pathlib import Path
 
 import yaml
 
+from paperkit.colours import MIN_DISTANCE
 from paperkit.jsonschemas import machinery_schema, schema_problems
 
 
@@ -110,6 +111,8 @@ class Registry:
     figures: dict[str, dict]
     tables: dict[str, dict]
     specifications: dict[str, str] = field(default_factory=dict)
+    # the least colour distance between two categories of a figure (paperkit.colours)
+    figure_colours: dict = field(default_factory=lambda: {"min_distance": MIN_DISTANCE})
 
     @classmethod
     def load(cls, path: str | Path, name: str | None = None) -> Registry:
@@ -121,6 +124,10 @@ class Registry:
         if lines := schema_problems(data, machinery_schema("registry")):
             raise RegistryError(f"{name}: not a valid registry:\n  " + "\n  ".join(lines))
         registry = cls(**data)
+        if "figure_colours" in data:
+            registry = replace(
+                registry, figure_colours={"min_distance": MIN_DISTANCE, **data["figure_colours"]}
+            )
         unknown = [
             f"{kind} '{entry_name}' names the unknown job '{entry['job']}'"
             for kind, entries in (("figure", registry.figures), ("table", registry.tables))

@@ -1,4 +1,5 @@
-# Claims checked against the results, and the snapshot of every number and claim
+# Claims checked against the results, the figures' colours checked for readers with
+# colour-vision deficiencies (paperkit.colours), and the snapshot of every number and claim
 # that the change report compares. Needs PAPER (paperkit.paper.Paper).
 
 
@@ -50,6 +51,31 @@ rule check_claim_mutants:
         languages=PAPER.codes,
     script:
         "scripts/check_claim_mutants.py"
+
+
+rule check_figure_colours:
+    input:
+        colours=[
+            f"results/figures/colours/{job}.json"
+            for job in PAPER.registry.jobs
+            if PAPER.registry.figures_of(job)
+        ],
+        code=code_of("scripts/check_figure_colours.py"),
+    output:
+        report="results/checks/figure_colours.json",
+    log:
+        "logs/checks/figure_colours.log",
+    priority: 10
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        minimum=PAPER.registry.figure_colours["min_distance"],
+    script:
+        "scripts/check_figure_colours.py"
 
 
 rule snapshot:

@@ -52,6 +52,8 @@ for _job, _entry in PAPER.registry.jobs.items():
                 for name in _tables
                 for lang in PAPER.codes
             },
+            # the colour of each category of its figures' legends (check_figure_colours)
+            **({"colours": f"results/figures/colours/{_job}.json"} if _figures else {}),
         log:
             f"logs/figures/{_job}.log",
         conda:

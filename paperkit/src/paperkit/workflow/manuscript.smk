@@ -64,12 +64,13 @@ rule render_paper:
         tables=lambda wildcards: PAPER.table_files(wildcards.lang),
         claims=PAPER.manuscript["claims"],
         labels=PAPER.manuscript["labels"],
-        # Only a text whose claims the results support, and whose languages agree,
-        # is rendered.
+        # Only a text whose claims the results support, whose languages agree and
+        # whose figures' categories can be told apart by colour is rendered.
         claims_checked="results/checks/claims.json",
         # ... and whose claims' checks fail on every result that makes them false
         mutants_checked="results/checks/claim_mutants.json",
         parity_checked="results/checks/parity.json",
+        figure_colours_checked="results/checks/figure_colours.json",
         # the defaults files and the filters and templates they name
         defaults=pandoc_defaults_inputs(PANDOC_DEFAULTS),
         # files the paper's own defaults read besides those (manuscript.templates)

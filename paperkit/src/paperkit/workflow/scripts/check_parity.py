@@ -51,7 +51,9 @@ def main() -> None:
         bib_files=list(snakemake.input.bibliography),
     )
     glossary = snakemake.input.glossary  # one file, or none
-    problems += terminology_problems(asts, [glossary] if isinstance(glossary, str) else glossary)
+    problems += terminology_problems(
+        asts, [glossary] if isinstance(glossary, str) else glossary, labels, snakemake.input.labels
+    )
     if problems:
         raise ValueError("the texts fail the parity check:\n  " + "\n  ".join(problems))
     for lang, path in zip(languages, snakemake.output.ast, strict=True):
@@ -63,16 +65,37 @@ def main() -> None:
     )
 
 
-def terminology_problems(asts: dict[str, dict], glossary_files: list[str]) -> list[str]:
-    """Avoided variants of the glossary's terms (when the paper has a glossary)."""
+def terminology_problems(
+    asts: dict[str, dict], glossary_files: list[str], labels: dict, labels_file: str
+) -> list[str]:
+    """Avoided variants of the glossary's terms (when the paper has a glossary), in the
+    text and in the words of the figures and tables (the labels): a figure names a thing
+    as the text does."""
     problems = []
     for path in glossary_files:
         glossary = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         validate_glossary(glossary)
         for lang, ast in asts.items():
             texts = {name: plain_text(blocks) for name, blocks in source_blocks(ast)}
+            texts |= {
+                f"{labels_file} {lang}.{key}": words
+                for key, words in label_words(labels.get(lang, {})).items()
+            }
             problems += glossary_problems(texts, glossary.get(lang, []), lang)
     return problems
+
+
+def label_words(labels, key: str = "") -> dict[str, str]:
+    """Every string of a language's labels by its dotted key (lists by position)."""
+    if isinstance(labels, str):
+        return {key: labels}
+    if not isinstance(labels, (dict, list)):
+        return {}  # a number or a flag: no words
+    items = labels.items() if isinstance(labels, dict) else enumerate(labels)
+    words: dict[str, str] = {}
+    for name, value in items:
+        words |= label_words(value, f"{key}.{name}" if key else str(name))
+    return words
 
 
 def json_text(ast: dict) -> str:

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import yaml
 
-from paperkit.atomic import write_text
+from paperkit.atomic import write_json, write_text
+from paperkit.colours import legend_colours
 from paperkit.figures import save_figure, shaped_in
 from paperkit.jobs import run_job
 from paperkit.languages import languages_from_config
@@ -45,12 +46,15 @@ def main() -> None:
         )
 
     out = snakemake.output
+    # figure → language → category → the colour it is shown in (the figure-colour check)
+    colours: dict[str, dict[str, dict[str, str]]] = {}
     for code, language in languages_from_config(config["languages"]).items():
         for name in snakemake.params.figures:
             reference = entries["figures"][name]["draw"]
             draw = load_callable(reference)
             with shaped_in(language):
                 figure = draw(data_for(f"figures.{name}.draw", reference), labels[code], language)
+                colours.setdefault(name, {})[code] = legend_colours(figure)
                 save_figure(
                     figure,
                     out[f"{name}_{code}_svg"],
@@ -63,6 +67,8 @@ def main() -> None:
             build = load_callable(reference)
             text = build(data_for(f"tables.{name}.build", reference), labels[code], language)
             write_text(text, out[f"table_{name}_{code}"])
+    if snakemake.params.figures:
+        write_json(colours, out["colours"])
 
 
 run_job(snakemake, main)
