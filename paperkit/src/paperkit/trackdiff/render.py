@@ -6,6 +6,7 @@ Typst run from the repository root, as ``paperkit.render`` does."""
 from __future__ import annotations
 
 import json
+import subprocess
 import tempfile
 from pathlib import Path
 
@@ -18,14 +19,32 @@ from paperkit.trackdiff.marks import new_text
 def cite(pandoc: str, ast: dict, defaults: list[str], bibliography: list[str]) -> dict:
     """``ast`` with its citations resolved by citeproc (the paper's citeproc defaults and
     bibliography files, paths absolute or relative to the working folder)."""
-    from paperkit.render import pandoc as run_pandoc
-
     with tempfile.TemporaryDirectory(prefix="trackdiff-cite-") as scratch:
-        source, target = Path(scratch) / "in.json", Path(scratch) / "out.json"
+        source = Path(scratch) / "in.json"
         source.write_text(json.dumps(ast, ensure_ascii=False), encoding="utf-8")
-        extra = [f"--bibliography={path}" for path in bibliography]
-        run_pandoc(pandoc, source, defaults, target, extra)
-        return json.loads(target.read_text(encoding="utf-8"))
+        return cite_file(pandoc, source, defaults, bibliography)
+
+
+def cite_file(
+    pandoc: str,
+    source: Path,
+    defaults: list[str],
+    bibliography: list[str] | tuple[str, ...] = (),
+    folder: Path | None = None,
+) -> dict:
+    """The AST of the resolved text in ``source`` with its citations resolved, as Pandoc
+    reads it with ``defaults`` (whose ``from:`` says whether it is an AST or Markdown),
+    run in ``folder`` (default: the working folder), where the relative paths of the
+    defaults and ``bibliography`` point: an earlier revision's text is resolved in its
+    own clone by its own citeproc defaults."""
+    extra = [f"--bibliography={path}" for path in bibliography]
+    command = [pandoc, str(source), *(f"--defaults={d}" for d in defaults), *extra, "--to=json"]
+    run = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    if run.returncode:
+        from paperkit.render import RenderError
+
+        raise RenderError(f"pandoc failed to resolve the citations of {source}:\n{run.stderr}")
+    return json.loads(run.stdout)
 
 
 def render_diff(

@@ -105,7 +105,6 @@ rule diff_base:
         languages=LANGUAGES,
         # the tools' versions, not where they are installed: a moved project reruns nothing
         tools=TOOL_VERSIONS,
-        lock=config["environment"]["lock"],
     script:
         "scripts/diff_base.py"
 
