@@ -9,7 +9,14 @@ import re
 import zipfile
 from pathlib import Path
 
-from paperkit.trackdiff.marks import FLAG, classes_of, is_mark
+from paperkit.trackdiff.marks import (
+    DELETION,
+    FLAG,
+    INSERTION,
+    NUMBERED_BEFORE,
+    classes_of,
+    is_mark,
+)
 
 # --------------------------------------------------------------------------- DOCX details
 
@@ -171,3 +178,273 @@ def revisions(docx: Path) -> list[tuple[str, str]]:
             )
             found.append((element.tag[len(w) :], text))
     return found
+
+
+# --------------------------------------------------------------------------- whole paragraphs
+
+# Word keeps a paragraph's end (its mark) apart from its text: a paragraph inserted or
+# deleted whole is one whose mark is inserted or deleted too (w:pPr/w:rPr/w:ins, w:del),
+# and a table row one whose w:trPr says so. Without them, rejecting every revision leaves
+# each inserted paragraph as an empty shell in its style (and accepting, each deleted
+# one). Pandoc writes no such marks: the whole-block Divs are given identifiers here,
+# which Pandoc writes as bookmarks around their paragraphs, and ``paragraph_marks``
+# marks every paragraph and row between a bookmark's start and end, then removes it.
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+BLOCK_BOOKMARK = "trackdiff-block-"
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def mark_attributes(value) -> dict[str, str]:
+    """The author and date of the first mark in ``value`` (one diff has one of each)."""
+    if isinstance(value, dict):
+        if value.get("t") in ("Span", "Div") and ({INSERTION, DELETION} & set(classes_of(value))):
+            return dict(value["c"][0][2])
+        values = value.values()
+    elif isinstance(value, list):
+        values = value
+    else:
+        return {}
+    for inner in values:
+        if found := mark_attributes(inner):
+            return found
+    return {}
+
+
+def blocks_bookmarked(value):
+    """A copy of ``value`` where every whole inserted or deleted block (a mark Div) has an
+    identifier ``trackdiff-block-<kind>-<n>``: Pandoc's bookmark around its paragraphs."""
+    counter = iter(range(1, 10**9))
+
+    def visit(value):
+        if isinstance(value, list):
+            return [visit(item) for item in value]
+        if not isinstance(value, dict):
+            return value
+        value = {key: visit(inner) for key, inner in value.items()}
+        if value.get("t") == "Div":
+            kinds = [kind for kind in (INSERTION, DELETION) if kind in classes_of(value)]
+            if kinds:
+                attr = value["c"][0]
+                value["c"] = [
+                    [f"{BLOCK_BOOKMARK}{kinds[0]}-{next(counter)}", *attr[1:]],
+                    value["c"][1],
+                ]
+        return value
+
+    return visit(value)
+
+
+def _section_number(counters: list[int], level: int) -> list[int]:
+    """The next section number at ``level`` after ``counters``, as Pandoc numbers
+    sections (a level skipped counts as 0)."""
+    if len(counters) >= level:
+        return [*counters[: level - 1], counters[level - 1] + 1]
+    return [*counters, *[0] * (level - len(counters) - 1), 1]
+
+
+def headings_numbered(value) -> dict:
+    """A copy of the marked document ``value`` whose headers carry their section numbers
+    as text, inside the revisions: an inserted header's number is inserted, a deleted
+    header's old number deleted, and a kept header whose number changed reads old → new
+    (Pandoc numbers the new document's headers only, outside any revision, so rejecting
+    every revision would keep new numbers and drop the deleted ones). Write it without
+    Pandoc's own numbering (every header is made unnumbered here)."""
+    value = copy.deepcopy(value)
+    attrs = list(mark_attributes(value).items())
+    counters = {"old": [], "new": []}
+
+    def number(text: str) -> list:
+        style = ["", [], [["custom-style", "SectionNumber"]]]
+        return [{"t": "Span", "c": [style, [{"t": "Str", "c": text}]]}, {"t": "Str", "c": "\t"}]
+
+    def mark(kind: str, inlines: list) -> list:
+        return [{"t": "Span", "c": [["", [kind], attrs], inlines]}] if inlines else []
+
+    def header(block: dict, inside: str | None) -> None:
+        level, (ident, classes, kv), _ = block["c"]
+        shown = {}
+        for view in ("old", "new"):
+            if inside == (INSERTION if view == "old" else DELETION):
+                continue  # not in this version
+            if "unnumbered" in classes and not (view == "old" and NUMBERED_BEFORE in classes):
+                continue
+            counters[view] = _section_number(counters[view], level)
+            shown[view] = ".".join(map(str, counters[view]))
+        old, new = shown.get("old"), shown.get("new")
+        if inside == INSERTION or (old is None and new):
+            prefix = mark(INSERTION, number(new) if new else [])
+        elif inside == DELETION or (new is None and old):
+            prefix = mark(DELETION, number(old) if old else [])
+        elif old == new:
+            prefix = number(new) if new else []
+        else:
+            prefix = mark(DELETION, number(old)) + mark(INSERTION, number(new))
+        if "unnumbered" not in classes:
+            classes = [*classes, "unnumbered"]
+        block["c"] = [level, [ident, classes, kv], prefix + block["c"][2]]
+
+    def visit(blocks: list, inside: str | None) -> None:
+        for block in blocks:
+            if not isinstance(block, dict):
+                continue
+            if block.get("t") == "Header":
+                header(block, inside)
+            elif block.get("t") == "Div":
+                kinds = [k for k in (INSERTION, DELETION) if k in classes_of(block)]
+                visit(block["c"][1], kinds[0] if kinds else inside)
+
+    visit(value["blocks"], None)
+    return value
+
+
+def _wrap_runs(parent, kind: str, attrs: dict[str, str]) -> None:
+    """Every run of ``parent`` (a paragraph or a hyperlink in it) that no revision holds
+    put inside a new one of ``kind`` (``ins`` or ``del``; deleted text is w:delText)."""
+    for index, child in enumerate(list(parent)):
+        if child.tag == _w("hyperlink"):
+            _wrap_runs(child, kind, attrs)
+        elif child.tag == _w("r"):
+            revision = _revision(kind, attrs)
+            parent.remove(child)
+            parent.insert(index, revision)
+            revision.append(child)
+            if kind == "del":
+                for element in child.iter():
+                    if element.tag == _w("t"):
+                        element.tag = _w("delText")
+                    elif element.tag == _w("instrText"):
+                        element.tag = _w("delInstrText")
+
+
+def _revision(kind: str, attrs: dict[str, str]):
+    import xml.etree.ElementTree as ET
+
+    element = ET.Element(_w(kind))
+    element.set(_w("id"), "0")  # renumbered by unique_revision_ids
+    element.set(_w("author"), attrs.get("author", ""))
+    element.set(_w("date"), attrs.get("date", ""))
+    return element
+
+
+def _child(parent, tag: str, index: int | None = None):
+    """``parent``'s child ``tag``, made (at ``index``, else last) when it has none."""
+    import xml.etree.ElementTree as ET
+
+    found = parent.find(_w(tag))
+    if found is None:
+        found = ET.Element(_w(tag))
+        parent.insert(len(parent) if index is None else index, found)
+    return found
+
+
+def _read_xml(data: bytes):
+    """The root of an XML part, with its namespace prefixes registered so that it is
+    written back with the same ones."""
+    import io
+    import xml.etree.ElementTree as ET
+
+    for _, (prefix, uri) in ET.iterparse(io.BytesIO(data), events=("start-ns",)):
+        ET.register_namespace(prefix, uri)
+    return ET.fromstring(data)
+
+
+def mark_whole_paragraphs(data: bytes, attrs: dict[str, str]) -> bytes:
+    """document.xml with every paragraph and table row inside a whole-block bookmark
+    (``blocks_bookmarked``) marked inserted or deleted, mark and text (runs outside any
+    revision, such as a section number, put inside one), and those bookmarks removed."""
+    import xml.etree.ElementTree as ET
+
+    root = _read_xml(data)
+    parents = {child: parent for parent in root.iter() for child in parent}
+    open_ranges: dict[str, str] = {}  # bookmark id → ins | del
+    marked, bookmarks = [], []
+    for element in root.iter():
+        if element.tag == _w("bookmarkStart"):
+            name = element.get(_w("name"), "")
+            if name.startswith(BLOCK_BOOKMARK):
+                kind = "ins" if name[len(BLOCK_BOOKMARK) :].startswith(INSERTION) else "del"
+                open_ranges[element.get(_w("id"))] = kind
+                bookmarks.append(element)
+        elif element.tag == _w("bookmarkEnd") and element.get(_w("id")) in open_ranges:
+            del open_ranges[element.get(_w("id"))]
+            bookmarks.append(element)
+        elif element.tag in (_w("p"), _w("tr")) and open_ranges:
+            marked.append((element, list(open_ranges.values())[-1]))
+    for element, kind in marked:
+        if element.tag == _w("p"):
+            properties = _child(element, "pPr", 0)
+            _child(properties, "rPr").append(_revision(kind, attrs))
+            _wrap_runs(element, kind, attrs)
+        else:
+            has_exceptions = element.find(_w("tblPrEx")) is not None
+            _child(element, "trPr", 1 if has_exceptions else 0).append(_revision(kind, attrs))
+    for bookmark in bookmarks:
+        parents[bookmark].remove(bookmark)
+    return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+def paragraph_marks(docx: Path, attrs: dict[str, str]) -> None:
+    """Rewrite the DOCX's document.xml with ``mark_whole_paragraphs`` (the other entries
+    keep their bytes, order, dates and compression)."""
+    with zipfile.ZipFile(docx) as archive:
+        entries = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(docx, "w") as archive:
+        for info, data in entries:
+            if info.filename == "word/document.xml":
+                data = mark_whole_paragraphs(data, attrs)
+            archive.writestr(info, data)
+
+
+# --------------------------------------------------------------------------- reading back
+
+
+def resolved_paragraphs(docx: Path, accept: bool = True) -> list[tuple[str, str]]:
+    """(style, text) of every paragraph of the DOCX's body, in order (tables' too), with
+    every revision accepted (``accept``) or rejected, as Word does it: the text of the
+    other kind goes, a paragraph whose mark goes joins the next one, a table row whose
+    row mark goes is gone. A DOCX without revisions reads as it is. Tabs read as \\t."""
+    import xml.etree.ElementTree as ET
+
+    gone = _w("del") if accept else _w("ins")
+    with zipfile.ZipFile(docx) as archive:
+        body = ET.fromstring(archive.read("word/document.xml")).find(_w("body"))
+
+    def text(element) -> str:
+        if element.tag in (gone, _w("pPr"), _w("rPr")):
+            return ""
+        if element.tag in (_w("t"), _w("delText")):
+            return element.text or ""
+        if element.tag == _w("tab"):
+            return "\t"
+        return "".join(text(inner) for inner in element)
+
+    def dropped(element, properties: str) -> bool:
+        found = element.find(f"{_w(properties)}")
+        if properties == "pPr" and found is not None:
+            found = found.find(_w("rPr"))
+        return found is not None and found.find(gone) is not None
+
+    out: list[tuple[str, str]] = []
+    carried = ""
+
+    def visit(element) -> None:
+        nonlocal carried
+        for child in element:
+            if child.tag == _w("tr") and dropped(child, "trPr"):
+                continue
+            if child.tag != _w("p"):
+                visit(child)
+                continue
+            content = text(child)
+            if dropped(child, "pPr"):
+                carried += content
+                continue
+            style = child.find(f"{_w('pPr')}/{_w('pStyle')}")
+            out.append((style.get(_w("val")) if style is not None else "", carried + content))
+            carried = ""
+
+    visit(body)
+    return out

@@ -22,6 +22,8 @@ from pathlib import PurePosixPath
 from paperkit.pandoc_ast import children, elements, stringify
 
 INSERTION, DELETION, FLAG = "insertion", "deletion", "flag"
+# The class of a deleted header that had a section number in the old version.
+NUMBERED_BEFORE = "numbered-before"
 
 WHITESPACE = {"Space", "SoftBreak"}
 
@@ -93,10 +95,13 @@ class Marker:
         block = copy.deepcopy(block)
         if kind == DELETION:
             # The deleted copy must not take a section number from the new document
-            # nor duplicate an identifier that the new document still uses.
+            # nor duplicate an identifier that the new document still uses; the DOCX
+            # shows the number it had (NUMBERED_BEFORE, paperkit.trackdiff.docx).
             for element in elements(block):
                 if element["t"] == "Header":
-                    element["c"][1][1] += ["unnumbered", "unlisted"]
+                    classes = element["c"][1][1]
+                    before = [] if "unnumbered" in classes else [NUMBERED_BEFORE]
+                    element["c"][1][1] = [*classes, "unnumbered", "unlisted", *before]
                 if identifier_of(element):
                     (element["c"][1] if element["t"] == "Header" else element["c"][0])[0] = ""
         self._mark_text(block, kind)

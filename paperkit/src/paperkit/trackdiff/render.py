@@ -10,7 +10,15 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from paperkit.trackdiff.docx import flags_as_comments, marks_inside_links, unique_revision_ids
+from paperkit.trackdiff.docx import (
+    blocks_bookmarked,
+    flags_as_comments,
+    headings_numbered,
+    mark_attributes,
+    marks_inside_links,
+    paragraph_marks,
+    unique_revision_ids,
+)
 from paperkit.trackdiff.marks import new_text
 
 # --------------------------------------------------------------------------- rendering
@@ -82,11 +90,16 @@ def render_diff(
     html = [f"--metadata={key}={value}" for key, value in (html_metadata or {}).items()]
     with tempfile.TemporaryDirectory(prefix="trackdiff-") as scratch:
         docx_ast, shown_ast = Path(scratch) / "docx.json", Path(scratch) / "shown.json"
-        docx = flags_as_comments(marks_inside_links(ast))
+        # numbers first: they read the mark Divs that blocks_bookmarked names
+        docx = blocks_bookmarked(headings_numbered(ast))
+        docx = flags_as_comments(marks_inside_links(docx))
         docx_ast.write_text(json.dumps(docx, ensure_ascii=False), encoding="utf-8")
         shown_ast.write_text(json.dumps(shown, ensure_ascii=False), encoding="utf-8")
         if "docx" in outputs:
-            run_pandoc(pandoc, docx_ast, defaults["docx"], Path(outputs["docx"]))
+            # the numbers are the headers' text (headings_numbered), not Pandoc's
+            unnumbered = ["--number-sections=false"]
+            run_pandoc(pandoc, docx_ast, defaults["docx"], Path(outputs["docx"]), unnumbered)
+            paragraph_marks(Path(outputs["docx"]), mark_attributes(ast))
             unique_revision_ids(Path(outputs["docx"]))
         if "html" in outputs:
             run_pandoc(pandoc, shown_ast, defaults["html"], Path(outputs["html"]), html)
