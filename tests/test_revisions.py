@@ -244,3 +244,44 @@ def test_a_failed_bundle_leaves_the_documents(scratch, mirror):
     )
     assert run.returncode != 0
     assert documents(scratch) == before
+
+
+# --------------------------------------------------------------------------- the summary
+
+
+def test_changed_numbers_are_named_and_the_same_in_every_language():
+    """The case of issue 25: the Turkish text replaced a range (0,37–1,11) by another
+    quantity's range (0,500–1,694) with the same words around it; by position those read
+    as two changed numbers. Only did_event_post_min changed (0.37 → 0.21), which the
+    English text shows; both languages list it, and only it."""
+    from paperkit.trackdiff.summary import named_numbers, summary_markdown
+
+    changes = {
+        "numbers_changed": {
+            "did_event_post_min": {
+                "old": {"en": "0.37", "tr": "0,37"},
+                "new": {"en": "0.21", "tr": "0,21"},
+            },
+            "multiverse_max": {"old": {"en": "1.60", "tr": "1,60"}, "new": {"en": "1.69"}},
+        },
+        "numbers_compared": 40,
+        "claims_changed": {},
+    }
+    candidates = {
+        "en": [{"section": "s", "old": "0.37", "new": "0.21"}],
+        "tr": [
+            {"section": "s", "old": "0,37", "new": "0,500"},
+            {"section": "s", "old": "1,11", "new": "1,694"},
+        ],
+    }
+    names = named_numbers(candidates, changes)
+    assert names == ["did_event_post_min"]
+    summary = {"added": 1, "removed": 1, "sections": [], "numbers": [], "flagged": []}
+    from paperkit.trackdiff import LABELS
+
+    listed = {
+        lang: summary_markdown(summary, LABELS[lang], changes, lang, names).split("\n")
+        for lang in ("en", "tr")
+    }
+    assert "**Numbers changed in the text:** 0.37 → 0.21" in listed["en"]
+    assert "**Metinde değişen sayılar:** 0,37 → 0,21" in listed["tr"]

@@ -158,6 +158,43 @@ def _counted(numbers: list[dict]) -> list[str]:
     return [f"{o}\u00a0→\u00a0{n}" + (f" (×{k})" if k > 1 else "") for (o, n), k in seen.items()]
 
 
+def _printed(text: str) -> str:
+    """A number as printed, with its no-break and thin spaces read as spaces."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def named_numbers(candidates: dict[str, list[dict]], changes: dict) -> list[str]:
+    """The results' numbers that the text shows changed, by name, the same list for every
+    language: a number of the change report (``changes["numbers_changed"]``) whose old
+    and new values, as language L prints them, are a pair that the text of L shows (a
+    deletion then an insertion with the same words around the numbers, aligned token by
+    token; ``candidates`` maps each language to its ``summarize(...)["numbers"]``). A
+    pair no number of the results explains (two different quantities that happen to
+    stand where each other stood) is no change of a number. In order of first
+    appearance, language by language."""
+    names: list[str] = []
+    for lang, pairs in candidates.items():
+        for pair in pairs:
+            shown = (_printed(pair["old"]), _printed(pair["new"]))
+            for name, change in changes["numbers_changed"].items():
+                printed = (
+                    _printed(change["old"].get(lang, "")),
+                    _printed(change["new"].get(lang, "")),
+                )
+                if printed == shown and name not in names:
+                    names.append(name)
+    return names
+
+
+def _pairs(summary: dict, changes: dict | None, names: list[str] | None, lang: str) -> list[str]:
+    """The changed numbers as the summary lists them in ``lang``: by name when ``names``
+    (``named_numbers``) is given, else as the text shows them."""
+    if names is None or changes is None:
+        return _counted(summary["numbers"])
+    changed = changes["numbers_changed"]
+    return [f"{changed[n]['old'][lang]}\u00a0→\u00a0{changed[n]['new'][lang]}" for n in names]
+
+
 def summarize(marked: dict) -> dict:
     """Words added and removed per top-level section (the highest level of header at
     the top of the document), in total, changed numbers, and flagged figures and tables."""
@@ -225,13 +262,19 @@ def _truth(value, lab: dict) -> str:
 
 
 def summary_blocks(
-    summary: dict, labels: dict, changes: dict | None = None, lang: str = ""
+    summary: dict,
+    labels: dict,
+    changes: dict | None = None,
+    lang: str = "",
+    names: list[str] | None = None,
 ) -> list:
     """The one-screen summary (a Div) put in front of the HTML and PDF.
 
     ``changes`` is the change report of the two builds (``paperkit.changes.compare``
     of their snapshots): how many of the results' numbers changed, and every claim
-    whose truth changed, quoted in ``lang``.
+    whose truth changed, quoted in ``lang``; with ``names`` (``named_numbers`` of every
+    language's summary), the numbers changed in the text are those, as ``lang`` prints
+    them, so that every language lists the same changes.
     """
     lab = labels
 
@@ -263,7 +306,7 @@ def summary_blocks(
         ]
     else:
         blocks.append({"t": "Para", "c": _text(lab["none"])})
-    counted = _counted(summary["numbers"])
+    counted = _pairs(summary, changes, names, lang)
     if counted:  # one screen: beyond 30 the changes are counted, not listed
         pairs = [[{"t": "Str", "c": pair}] for pair in counted[:30]]
         pairs += [_text(f"+{len(counted) - 30} {lab['more']}")] if len(counted) > 30 else []
@@ -299,7 +342,11 @@ def summary_blocks(
 
 
 def summary_markdown(
-    summary: dict, labels: dict, changes: dict | None = None, lang: str = ""
+    summary: dict,
+    labels: dict,
+    changes: dict | None = None,
+    lang: str = "",
+    names: list[str] | None = None,
 ) -> str:
     """The same summary as Markdown (for the terminal and the reviewer bundle)."""
     lab = labels
@@ -313,7 +360,7 @@ def summary_markdown(
         lines.append(f"- {s['title'] or lab['front']}: +{s['added']} −{s['removed']}")
     if not changed:
         lines.append(lab["none"])
-    counted = [pair.replace("\u00a0", " ") for pair in _counted(summary["numbers"])]
+    counted = [pair.replace("\u00a0", " ") for pair in _pairs(summary, changes, names, lang)]
     if counted:
         rest = f"; +{len(counted) - 30} {lab['more']}" if len(counted) > 30 else ""
         lines += ["", f"**{lab['numbers']}:** " + "; ".join(counted[:30]) + rest]
