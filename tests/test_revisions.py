@@ -285,3 +285,46 @@ def test_changed_numbers_are_named_and_the_same_in_every_language():
     }
     assert "**Numbers changed in the text:** 0.37 → 0.21" in listed["en"]
     assert "**Metinde değişen sayılar:** 0,37 → 0,21" in listed["tr"]
+
+
+def test_the_summary_is_the_first_page_of_the_pdf_alone(tmp_path, monkeypatch):
+    """The summary is page 1, whole, and the paper (title first) starts on page 2, with
+    no blank page between them, however long the paper's front matter is."""
+    import shutil
+
+    import pypandoc
+
+    from paperkit.pandoc_ast import read_markdown
+    from paperkit.trackdiff import LABELS, diff_ast, render_diff, summary_blocks
+
+    pdftotext = shutil.which("pdftotext")
+    if not pdftotext:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    root = Path(__file__).resolve().parent.parent
+    monkeypatch.chdir(root)
+    pandoc = pypandoc.get_pandoc_path()
+    abstract = " ".join(["A long abstract that fills the first page."] * 60)
+    front = f"---\ntitle: The Paper Title\nlang: en-GB\nabstract: {abstract}\n---\n\n"
+    old = read_markdown(pandoc, front + "# One\n\nOld text.\n\n# Two\n\nKept.\n", "old")
+    new = read_markdown(pandoc, front + "# One\n\nNew text.\n\n# Two\n\nKept.\n", "new")
+    marked, summary = diff_ast(old, new, "A", "2026-01-01T00:00:00Z")
+    defaults = root / "manuscript" / "defaults"
+    typst = [str(defaults / name) for name in ("common.yaml", "typst.yaml", "diff.yaml")]
+    pdf = tmp_path / "diff.pdf"
+    blocks = summary_blocks(summary, LABELS["en"])
+    render_diff(marked, blocks, {"pdf": str(pdf)}, pandoc, {"typst": typst}, 0)
+
+    def page(number: int) -> str:
+        run = subprocess.run(
+            [pdftotext, "-f", str(number), "-l", str(number), str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return run.stdout
+
+    first, second = page(1), page(2)
+    assert "Changes since the previous version" in first and "words added" in first
+    assert "The Paper Title" not in first
+    assert second.strip().startswith("The Paper Title")
+    assert "Changes since the previous version" not in second

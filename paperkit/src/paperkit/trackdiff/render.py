@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from paperkit.pandoc_ast import stringify
 from paperkit.trackdiff.docx import (
     blocks_bookmarked,
     flags_as_comments,
@@ -55,6 +56,34 @@ def cite_file(
     return json.loads(run.stdout)
 
 
+def first_page(
+    pandoc: str, ast: dict, summary: list, typst_defaults: list[str], scratch: Path
+) -> list[str]:
+    """Pandoc's options that put ``summary`` on the PDF's first page, alone, before the
+    title: the summary as a Typst fragment included in the header, which comes before
+    the template's page set-up (``#show: doc => conf(...)``), so that the paper starts
+    on the next page. (In the body, the summary followed the title and abstract: it
+    started at the foot of page 1 and its page break left page 2 blank.)"""
+    from paperkit.render import pandoc as run_pandoc
+
+    blocks = [b for b in summary if not (b.get("t") == "RawBlock" and b["c"][0] == "typst")]
+    if not blocks:
+        return []
+    source, fragment = scratch / "summary.json", scratch / "summary.typ"
+    source.write_text(json.dumps({**ast, "blocks": blocks}, ensure_ascii=False), encoding="utf-8")
+    body_only = scratch / "body.typst"  # a template of the body alone: a fragment
+    body_only.write_text("$body$\n", encoding="utf-8")
+    run_pandoc(pandoc, source, typst_defaults, fragment, [f"--template={body_only}"])
+    lang = ast["meta"].get("lang")
+    language = stringify(lang["c"]) if lang and lang["t"] != "MetaString" else (lang or {}).get("c")
+    # Typst takes the language and the region apart (en-GB: lang "en", region "GB")
+    code, _, region = (language or "").partition("-")
+    setup = f'#set text(lang: "{code.lower()}")\n' if code else ""
+    setup += f'#set text(region: "{region.upper()}")\n' if region else ""
+    fragment.write_text(setup + fragment.read_text(encoding="utf-8"), encoding="utf-8")
+    return [f"--include-in-header={fragment}"]
+
+
 def render_diff(
     ast: dict,
     summary: list,
@@ -71,8 +100,9 @@ def render_diff(
     ``defaults`` holds the Pandoc defaults files per writer (``docx``, ``html``,
     ``typst``); those of HTML and Typst must include the marks filter (the paper's
     ``diff.yaml``), since Pandoc's Typst writer drops the classes of Spans. ``summary``
-    (``summary_blocks``) goes in front of the HTML and PDF, not the DOCX, whose
-    revisions Word lists in its own review pane. Runs from the repository root (figure
+    (``summary_blocks``) goes in front of the HTML and, as a page of its own, of the
+    PDF (``first_page``), not the DOCX, whose revisions Word lists in its own review
+    pane. Runs from the repository root (figure
     paths are relative to it); with SOURCE_DATE_EPOCH set, the DOCX is reproducible,
     and ``timestamp`` dates the PDF.
     """
@@ -106,7 +136,10 @@ def render_diff(
         warnings: list[str] = []
         if "pdf" in outputs or "typst" in outputs:
             typ = Path(outputs.get("typst") or Path(scratch) / "diff.typ")
-            run_pandoc(pandoc, shown_ast, defaults["typst"], typ)
+            front = first_page(pandoc, ast, summary, defaults["typst"], Path(scratch))
+            paper_ast = Path(scratch) / "paper.json"
+            paper_ast.write_text(json.dumps(ast, ensure_ascii=False), encoding="utf-8")
+            run_pandoc(pandoc, paper_ast, defaults["typst"], typ, front)
             if "pdf" in outputs:
                 warnings = typst_pdf(typ, Path(outputs["pdf"]), timestamp)
     return warnings
