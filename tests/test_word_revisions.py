@@ -59,6 +59,8 @@ Old reference.
 NEW = """\
 # Introduction
 
+An opening paragraph, new: the one after it is no longer the first (its style changes).
+
 The first paragraph stays.
 
 # Background
@@ -144,6 +146,10 @@ def test_a_constructed_pair_accepts_and_rejects_exactly(tmp_path, monkeypatch):
     assert xml.count("<w:rPr><w:ins ") >= 6 and xml.count("<w:rPr><w:del ") >= 4
     assert "<w:trPr><w:del " in xml
     assert "trackdiff-block-" not in xml  # the bookmarks that found them are gone
+    # the paragraph after the new one: Body Text now, First Paragraph before
+    assert ("BodyText", "The first paragraph stays.") in result["accepted"]
+    assert ("FirstParagraph", "The first paragraph stays.") in result["rejected"]
+    assert "<w:pPrChange " in xml
 
 
 @pytest.mark.e2e

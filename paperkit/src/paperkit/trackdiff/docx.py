@@ -136,7 +136,7 @@ def flags_as_comments(value):
 _FLAGGED = object()
 
 
-REVISION_ID = re.compile(rb'(<w:(?:ins|del) w:id=")(\d+)(")')
+REVISION_ID = re.compile(rb'(<w:(?:ins|del|pPrChange) w:id=")(\d+)(")')
 ANY_ID = re.compile(rb'w:id="(\d+)"')
 
 
@@ -383,7 +383,57 @@ def mark_whole_paragraphs(data: bytes, attrs: dict[str, str]) -> bytes:
             _child(element, "trPr", 1 if has_exceptions else 0).append(_revision(kind, attrs))
     for bookmark in bookmarks:
         parents[bookmark].remove(bookmark)
+    _body_styles(root.find(_w("body")), dict(marked), attrs)
     return ET.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
+# Pandoc styles the paragraph after a heading "First Paragraph" and the others "Body
+# Text": a paragraph whose neighbour was inserted or deleted has one style in the old
+# version and another in the new.
+BODY_STYLES = ("BodyText", "FirstParagraph")
+
+
+def _style(paragraph) -> str:
+    found = paragraph.find(f"{_w('pPr')}/{_w('pStyle')}")
+    return found.get(_w("val"), "") if found is not None else ""
+
+
+def _body_styles(body, ranges: dict, attrs: dict[str, str]) -> None:
+    """Give each body paragraph of Pandoc's two body styles the one it has in the new
+    version, and, where the old version had the other, the old one as a tracked change
+    of its properties (w:pPrChange), so that rejecting every revision restores it.
+    ``ranges`` maps the paragraphs and rows of whole inserted or deleted blocks to
+    ``ins`` or ``del``."""
+    import xml.etree.ElementTree as ET
+
+    styles: dict[str, dict] = {"new": {}, "old": {}}
+    for view, absent in (("new", "del"), ("old", "ins")):
+        after_heading = False
+        for child in body:
+            if child.tag == _w("p"):
+                if ranges.get(child) == absent:
+                    continue
+                style = _style(child)
+                if style in BODY_STYLES:
+                    styles[view][child] = BODY_STYLES[after_heading]
+                after_heading = style.startswith("Heading")
+            elif child.tag == _w("tbl"):
+                rows = child.findall(_w("tr"))
+                if rows and all(ranges.get(row) == absent for row in rows):
+                    continue
+                after_heading = False
+    for paragraph in body.findall(_w("p")):
+        new, old = styles["new"].get(paragraph), styles["old"].get(paragraph)
+        if new is None and old is None:
+            continue
+        properties = _child(paragraph, "pPr", 0)
+        _child(properties, "pStyle", 0).set(_w("val"), new or old)
+        if new and old and new != old:
+            change = ET.SubElement(properties, _w("pPrChange"))
+            change.set(_w("id"), "0")
+            change.set(_w("author"), attrs.get("author", ""))
+            change.set(_w("date"), attrs.get("date", ""))
+            ET.SubElement(ET.SubElement(change, _w("pPr")), _w("pStyle")).set(_w("val"), old)
 
 
 def paragraph_marks(docx: Path, attrs: dict[str, str]) -> None:
@@ -443,6 +493,9 @@ def resolved_paragraphs(docx: Path, accept: bool = True) -> list[tuple[str, str]
                 carried += content
                 continue
             style = child.find(f"{_w('pPr')}/{_w('pStyle')}")
+            before = child.find(f"{_w('pPr')}/{_w('pPrChange')}/{_w('pPr')}/{_w('pStyle')}")
+            if not accept and before is not None:
+                style = before  # a change of the paragraph's style, rejected
             out.append((style.get(_w("val")) if style is not None else "", carried + content))
             carried = ""
 

@@ -115,6 +115,13 @@ class Marker:
             block["c"][2] = [self.span(block["c"][2], kind)]
         elif t == "LineBlock":
             block["c"] = [[self.span(line, kind)] for line in block["c"]]
+        elif t == "Figure":
+            # The caption only: a figure whose image is wrapped in a Span is no longer a
+            # figure to Pandoc's DOCX writer (its image paragraph loses the figure's
+            # style); the image's run goes into the revision with its paragraph
+            # (paperkit.trackdiff.docx), and the Div marks it in HTML and PDF.
+            for inner in block["c"][1][1]:
+                self._mark_text(inner, kind)
         else:  # containers: every block list inside (captions, cells, items, ...)
             for blocks in children(block):
                 for inner in blocks:
