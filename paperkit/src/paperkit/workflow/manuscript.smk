@@ -11,7 +11,10 @@ DEFAULTS_FOLDER = PAPER.manuscript["defaults"]
 PANDOC_DEFAULTS = {
     "citeproc": [os.path.join(DEFAULTS_FOLDER, "citeproc.yaml")],
     **{
-        kind: [os.path.join(DEFAULTS_FOLDER, name) for name in ("common.yaml", f"{kind}.yaml")]
+        kind: [
+            os.path.join(DEFAULTS_FOLDER, name)
+            for name in ("common.yaml", f"{kind}.yaml")
+        ]
         for kind in ("html", "docx", "typst")
     },
 }
@@ -123,7 +126,11 @@ onerror:
     # that fails before any job (an invalid config) changes nothing. The last documents
     # that passed every check stay in the last-good folder (copied by the render job).
     scheduler = workflow.scheduler
-    render_jobs = [job for job in workflow.dag.needrun_jobs() if job.rule.name == "render_paper"]
+    render_jobs = [
+        job
+        for job in workflow.dag.needrun_jobs()
+        if job.rule.name == "render_paper"
+    ]
     due = {
         str(path)
         for job in lost_to_failure(
@@ -133,7 +140,9 @@ onerror:
         )
         for path in job.output
     }
-    removed = [path for path in PAPER.documents() if path in due and Path(path).is_file()]
+    removed = [
+        path for path in PAPER.documents() if path in due and Path(path).is_file()
+    ]
     for path in removed:
         Path(path).unlink()
     if removed:
