@@ -21,7 +21,7 @@ import pytest
 
 from paperkit.pandoc_ast import read_markdown
 from paperkit.trackdiff import cite, diff_ast, render_diff
-from paperkit.trackdiff.docx import resolved_paragraphs
+from paperkit.trackdiff.readback import resolved_paragraphs
 from tests.conftest import ROOT
 
 PANDOC = pypandoc.get_pandoc_path()

@@ -6,6 +6,7 @@
 - ``paperkit.trackdiff.summary``: what changed, counted (``summarize``), and the
   one-screen summary in each language (``summary_blocks``, ``summary_markdown``);
 - ``paperkit.trackdiff.docx``: the DOCX's XML as Word wants its revisions;
+- ``paperkit.trackdiff.readback``: a DOCX's revisions read back, all accepted or rejected;
 - ``paperkit.trackdiff.render``: citations resolved (``cite``), and the marked document
   written as DOCX, HTML and PDF (``render_diff``).
 
@@ -13,8 +14,8 @@ The names below are the package's interface; the workflow's diff scripts use the
 """
 
 from paperkit.trackdiff.diff import diff_ast, diff_blocks, diff_inlines, unwrap_dangling_links
-from paperkit.trackdiff.docx import revisions
 from paperkit.trackdiff.marks import DELETION, FLAG, INSERTION, image_path_key
+from paperkit.trackdiff.readback import revisions
 from paperkit.trackdiff.render import cite, render_diff
 from paperkit.trackdiff.summary import (
     LABELS,
