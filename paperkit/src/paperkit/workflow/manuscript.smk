@@ -11,10 +11,7 @@ DEFAULTS_FOLDER = PAPER.manuscript["defaults"]
 PANDOC_DEFAULTS = {
     "citeproc": [os.path.join(DEFAULTS_FOLDER, "citeproc.yaml")],
     **{
-        kind: [
-            os.path.join(DEFAULTS_FOLDER, name)
-            for name in ("common.yaml", f"{kind}.yaml")
-        ]
+        kind: [os.path.join(DEFAULTS_FOLDER, name) for name in ("common.yaml", f"{kind}.yaml")]
         for kind in ("html", "docx", "typst")
     },
 }
@@ -127,9 +124,7 @@ onerror:
     # that passed every check stay in the last-good folder (copied by the render job).
     scheduler = workflow.scheduler
     render_jobs = [
-        job
-        for job in workflow.dag.needrun_jobs()
-        if job.rule.name == "render_paper"
+        job for job in workflow.dag.needrun_jobs() if job.rule.name == "render_paper"
     ]
     due = {
         str(path)
@@ -140,9 +135,7 @@ onerror:
         )
         for path in job.output
     }
-    removed = [
-        path for path in PAPER.documents() if path in due and Path(path).is_file()
-    ]
+    removed = [path for path in PAPER.documents() if path in due and Path(path).is_file()]
     for path in removed:
         Path(path).unlink()
     if removed:
