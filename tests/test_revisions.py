@@ -267,19 +267,27 @@ def test_changed_numbers_are_named_and_the_same_in_every_language():
                 "new": {"en": "0.21", "tr": "0,21"},
             },
             "multiverse_max": {"old": {"en": "1.60", "tr": "1,60"}, "new": {"en": "1.69"}},
+            # a value printed with words: the number inside it is what the text shows
+            "release": {
+                "old": {"en": "refugees 2025.12.1", "tr": "refugees 2025.12.1"},
+                "new": {"en": "refugees 2024.12.0", "tr": "refugees 2024.12.0"},
+            },
         },
         "numbers_compared": 40,
         "claims_changed": {},
     }
     candidates = {
-        "en": [{"section": "s", "old": "0.37", "new": "0.21"}],
+        "en": [
+            {"section": "s", "old": "0.37", "new": "0.21"},
+            {"section": "s", "old": "2025.12.1", "new": "2024.12.0"},
+        ],
         "tr": [
             {"section": "s", "old": "0,37", "new": "0,500"},
             {"section": "s", "old": "1,11", "new": "1,694"},
         ],
     }
     names = named_numbers(candidates, changes)
-    assert names == ["did_event_post_min"]
+    assert names == ["did_event_post_min", "release"]
     summary = {"added": 1, "removed": 1, "sections": [], "numbers": [], "flagged": []}
     from paperkit.trackdiff import LABELS
 
@@ -287,8 +295,8 @@ def test_changed_numbers_are_named_and_the_same_in_every_language():
         lang: summary_markdown(summary, LABELS[lang], changes, lang, names).split("\n")
         for lang in ("en", "tr")
     }
-    assert "**Numbers changed in the text:** 0.37 → 0.21" in listed["en"]
-    assert "**Metinde değişen sayılar:** 0,37 → 0,21" in listed["tr"]
+    assert "**Numbers changed in the text:** 0.37 → 0.21; 2025.12.1 → 2024.12.0" in listed["en"]
+    assert "**Metinde değişen sayılar:** 0,37 → 0,21; 2025.12.1 → 2024.12.0" in listed["tr"]
 
 
 def test_the_summary_is_the_first_page_of_the_pdf_alone(tmp_path, monkeypatch):

@@ -163,25 +163,35 @@ def _printed(text: str) -> str:
     return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+def _changed_parts(change: dict, lang: str) -> list[tuple[str, str]]:
+    """The numbers that changed inside a number's printed value in ``lang``, old → new
+    ("refugees 2025.12.1" → "refugees 2024.12.0": 2025.12.1 → 2024.12.0); none when the
+    two values do not have the same count of numbers."""
+    before, after = (
+        [n for n in map(number_of, change[key].get(lang, "").split(" ")) if n]
+        for key in ("old", "new")
+    )
+    if len(before) != len(after):
+        return []
+    return [(o, n) for o, n in zip(before, after, strict=True) if o != n]
+
+
 def named_numbers(candidates: dict[str, list[dict]], changes: dict) -> list[str]:
     """The results' numbers that the text shows changed, by name, the same list for every
-    language: a number of the change report (``changes["numbers_changed"]``) whose old
-    and new values, as language L prints them, are a pair that the text of L shows (a
-    deletion then an insertion with the same words around the numbers, aligned token by
-    token; ``candidates`` maps each language to its ``summarize(...)["numbers"]``). A
-    pair no number of the results explains (two different quantities that happen to
-    stand where each other stood) is no change of a number. In order of first
-    appearance, language by language."""
+    language: a number of the change report (``changes["numbers_changed"]``) whose
+    change, as language L prints it, is a pair that the text of L shows (a deletion then
+    an insertion with the same words around the numbers, aligned token by token;
+    ``candidates`` maps each language to its ``summarize(...)["numbers"]``). A pair no
+    number of the results explains (two different quantities that happen to stand where
+    each other stood) is no change of a number. In order of first appearance, language
+    by language."""
     names: list[str] = []
     for lang, pairs in candidates.items():
         for pair in pairs:
             shown = (_printed(pair["old"]), _printed(pair["new"]))
             for name, change in changes["numbers_changed"].items():
-                printed = (
-                    _printed(change["old"].get(lang, "")),
-                    _printed(change["new"].get(lang, "")),
-                )
-                if printed == shown and name not in names:
+                parts = [(_printed(o), _printed(n)) for o, n in _changed_parts(change, lang)]
+                if shown in parts and name not in names:
                     names.append(name)
     return names
 
@@ -192,7 +202,9 @@ def _pairs(summary: dict, changes: dict | None, names: list[str] | None, lang: s
     if names is None or changes is None:
         return _counted(summary["numbers"])
     changed = changes["numbers_changed"]
-    return [f"{changed[n]['old'][lang]}\u00a0→\u00a0{changed[n]['new'][lang]}" for n in names]
+    return [
+        f"{o}\u00a0→\u00a0{n}" for name in names for o, n in _changed_parts(changed[name], lang)
+    ]
 
 
 def summarize(marked: dict) -> dict:
