@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 CORES ?= all
 
 .PHONY: paper env dev slurm test test-fast lint bench verify manifest report changes numbers lock \
-	clean diff journal bundle
+	clean diff journal bundle revision
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -121,16 +121,27 @@ manifest: env
 report: paper
 	$(BIN)/snakemake --report manuscript/build/report.html
 
-# What changed in the paper since BASE (a git ref; default the previous commit).
-BASE ?= HEAD~1
-changes: env
-	$(BIN)/python reproducibility/report_changes.py --base $(BASE)
+# The revision the diff and the bundle compare with: BASE (a git ref), by default the last
+# revision sent (the tag revision-N that `make revision` made before HEAD; paperkit.revisions).
+BASE ?= $(shell $(BIN)/python -m paperkit.revisions last)
 
-# The paper since BASE with tracked changes, in every language: DOCX with Word revisions
-# (w:ins/w:del), HTML and PDF with visible marks and a one-screen summary, under
-# manuscript/build/diff/<commit>/ (BASE is built in a clean clone, as verify does).
+# Tag the paper as sent to the journal: REF (default HEAD) becomes revision-<N+1>.
+REF ?= HEAD
+revision: env
+	$(BIN)/python -m paperkit.revisions tag '$(REF)'
+
+# What changed in the paper's numbers and claims since BASE (default the previous commit).
+changes: env
+	$(BIN)/python reproducibility/report_changes.py \
+		--base '$(if $(filter command line environment,$(origin BASE)),$(BASE),HEAD~1)'
+
+# The paper since BASE (default the last revision sent) with tracked changes, in every
+# language: DOCX with Word revisions (w:ins/w:del), HTML and PDF with visible marks and a
+# one-screen summary, under manuscript/build/diff/<commit>/ (BASE is built in a clean
+# clone the way it says itself: paperkit.revision_build).
 diff: env
-	@commit=$$(git rev-parse --verify --short=12 '$(BASE)^{commit}') && \
+	@[ -n '$(BASE)' ] || exit 2; \
+	commit=$$(git rev-parse --verify --short=12 '$(BASE)^{commit}') && \
 	$(BIN)/snakemake --cores $(CORES) manuscript/build/diff/$$commit/summary.md && \
 	cat manuscript/build/diff/$$commit/summary.md
 

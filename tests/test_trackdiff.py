@@ -33,6 +33,8 @@ from paperkit import trackdiff as td
 from paperkit.changes import compare
 from paperkit.pandoc_ast import elements, read_markdown
 from paperkit.paper import PANDOC_DEFAULTS
+from paperkit.trackdiff import summary as summary_module
+from paperkit.trackdiff.marks import classes_of, element_key, words_of
 from tests.conftest import EPOCH, ROOT, _locked, _shared_dir, snakemake, unavailable
 
 PANDOC = pypandoc.get_pandoc_path()
@@ -111,7 +113,7 @@ def small(lang: str = "en", image: str = "figures/a.svg") -> dict:
 
 
 def words(text: str) -> list:
-    return td._text(text)
+    return summary_module._text(text)
 
 
 def paragraphs(ast: dict) -> list:
@@ -166,7 +168,7 @@ def resolve(value, keep: str):
     if isinstance(value, list):
         out = []
         for element in value:
-            classes = td._classes(element) if isinstance(element, dict) else []
+            classes = classes_of(element) if isinstance(element, dict) else []
             if td.FLAG in classes:
                 continue
             if {td.INSERTION, td.DELETION} & set(classes):
@@ -181,7 +183,7 @@ def resolve(value, keep: str):
 
 
 def normal(value):
-    return json.loads(td._key(value))
+    return json.loads(element_key(value))
 
 
 # --------------------------------------------------------------------------- known edits
@@ -305,9 +307,9 @@ def test_changed_table_cell_is_marked_and_the_table_flagged():
     assert summary["flagged"] == [{"id": "tbl:t", "label": "Table 1"}]
     result = next(b for b in marked["blocks"] if b["t"] == "Table")
     marks = result["c"][4][0][3][0][1][1][4][0]["c"]
-    assert [td._classes(x)[0] for x in marks] == ["deletion", "insertion"]
+    assert [classes_of(x)[0] for x in marks] == ["deletion", "insertion"]
     flag = result["c"][1][1][0]["c"][0]
-    assert td._classes(flag) == ["insertion", "flag"] and flag["c"][1][0]["c"] == "[changed]"
+    assert classes_of(flag) == ["insertion", "flag"] and flag["c"][1][0]["c"] == "[changed]"
     assert summary["added"] == summary["removed"] == 1  # the flag is not a word of the text
 
 
@@ -317,9 +319,9 @@ def test_table_of_another_shape_is_replaced_and_flagged():
     table = next(b for b in new["blocks"] if b["t"] == "Table")
     del table["c"][4][0][3][-1]
     marked, summary = td.diff_ast(old, new, AUTHOR, DATE)
-    k = next(i for i, b in enumerate(marked["blocks"]) if td._classes(b) == ["deletion"])
+    k = next(i for i, b in enumerate(marked["blocks"]) if classes_of(b) == ["deletion"])
     assert marked["blocks"][k]["c"][1][0]["t"] == "Table"
-    assert td._classes(marked["blocks"][k + 1]) == ["insertion"]
+    assert classes_of(marked["blocks"][k + 1]) == ["insertion"]
     assert marked["blocks"][k + 1]["c"][1][0]["c"][0][0] == "tbl:t"
     assert [f["id"] for f in summary["flagged"]] == ["tbl:t"]
 
@@ -332,7 +334,7 @@ def test_figure_flagged_when_its_image_or_caption_changed(render):
     assert summary["flagged"] == [{"id": "fig:a", "label": "Figure 1"}]
     figure = next(b for b in marked["blocks"] if b["t"] == "Figure")
     first = figure["c"][1][1][0]["c"][0]
-    assert td._classes(first) == ["insertion", "flag"] and first["c"][1][0]["c"] == "[değişti]"
+    assert classes_of(first) == ["insertion", "flag"] and first["c"][1][0]["c"] == "[değişti]"
     moved = small(image="figures/c.svg")  # another path, the same bytes: not flagged
     assert td.diff_ast(old, moved, AUTHOR, DATE, "[x]", digests.get)[1]["flagged"] == []
     # by default an image is its path without extension: x.svg and x.png are one image
@@ -384,8 +386,8 @@ def test_whole_blocks_are_marked_inside_and_deleted_headers_unnumbered():
     new["blocks"].insert(0, {"t": "Header", "c": [1, ["new", [], []], words("Preface")]})
     marked, summary = td.diff_ast(old, new, AUTHOR, DATE)
     div = marked["blocks"][k + 1]
-    assert td._classes(div) == ["insertion"]
-    assert td._classes(div["c"][1][0]["c"][0]) == ["insertion"]
+    assert classes_of(div) == ["insertion"]
+    assert classes_of(div["c"][1][0]["c"][0]) == ["insertion"]
     assert summary["sections"][1]["id"] == "new" and summary["sections"][1]["added"] == 1
 
     gone = copy.deepcopy(old)
@@ -400,7 +402,7 @@ def test_title_is_diffed():
     new = copy.deepcopy(old)
     new["meta"]["title"]["c"][0]["c"] = "One"
     marked, summary = td.diff_ast(old, new, AUTHOR, DATE)
-    kinds = [td._classes(x)[0] for x in marked["meta"]["title"]["c"] if x["t"] == "Span"]
+    kinds = [classes_of(x)[0] for x in marked["meta"]["title"]["c"] if x["t"] == "Span"]
     assert kinds == ["deletion", "insertion"] and summary["sections"][0]["added"] == 1
 
 
@@ -465,7 +467,7 @@ def test_numbers_recognised():
 
 VOCABULARY = ["a", "b", "c", "0.024", "0.017", "%97,6", "ışık", "İğdır", "şu", "x"]
 para = st.lists(st.sampled_from(VOCABULARY), max_size=8).map(
-    lambda ws: {"t": "Para", "c": td._text(" ".join(ws))}
+    lambda ws: {"t": "Para", "c": summary_module._text(" ".join(ws))}
 )
 docs = st.lists(para, max_size=6).map(
     lambda blocks: {"pandoc-api-version": [1, 23, 1, 1], "meta": {}, "blocks": blocks}
@@ -478,7 +480,7 @@ def test_accepting_gives_the_new_text_and_rejecting_the_old(old, new):
     marked, summary = td.diff_ast(old, new, AUTHOR, DATE)
     assert normal(resolve(marked, "insertion")) == normal(new)
     assert normal(resolve(marked, "deletion")) == normal(old)
-    assert summary["added"] - summary["removed"] == len(td._words(new)) - len(td._words(old))
+    assert summary["added"] - summary["removed"] == len(words_of(new)) - len(words_of(old))
 
 
 @settings(max_examples=100, deadline=None)
@@ -694,5 +696,5 @@ def test_a_rewritten_passage_with_numbers_is_not_a_changed_number():
     rewritten = [mark("deletion", "fell in 2019 by 3"), mark("insertion", "rose by 5 after 2020")]
     renumbered = [mark("deletion", "by 3 in 2019"), mark("insertion", "by 4 in 2019")]
     tally, numbers = {"insertion": 0, "deletion": 0}, []
-    td._count(rewritten + renumbered, tally, numbers, "s")
+    summary_module._count(rewritten + renumbered, tally, numbers, "s")
     assert [(n["old"], n["new"]) for n in numbers] == [("3", "4")]

@@ -426,3 +426,21 @@ def unwritable_folder(folder: str | Path) -> str | None:
             f"build in a writable copy of the project."
         )
     return None
+
+
+def lost_to_failure(due_jobs, failed_jobs, dependencies) -> list:
+    """The jobs of ``due_jobs`` that a failure took away: those that failed themselves or
+    depend, directly or through other jobs, on one that failed (``dependencies`` maps a
+    job to the jobs it reads from, as Snakemake's ``dag.dependencies`` does). A job that
+    only did not start because the run stopped for an unrelated failure (a diff against
+    an earlier revision, the journal's DOCX) is not among them."""
+    failed = set(failed_jobs)
+    verdict: dict = {}
+
+    def lost(job) -> bool:
+        if job not in verdict:
+            verdict[job] = False  # no cycles in a DAG; this only guards the recursion
+            verdict[job] = job in failed or any(lost(dep) for dep in dependencies.get(job, ()))
+        return verdict[job]
+
+    return [job for job in due_jobs if lost(job)]

@@ -105,31 +105,62 @@ rule diff_base:
         languages=LANGUAGES,
         # the tools' versions, not where they are installed: a moved project reruns nothing
         tools=TOOL_VERSIONS,
-        lock=config["environment"]["lock"],
-        # the citeproc pass of a base that names no defaults folder of its own
-        citeproc=PANDOC_DEFAULTS["citeproc"][0],
     script:
         "scripts/diff_base.py"
 
 
-rule diff_paper:
+rule diff_marks:
     input:
         old=f"{DIFF}/{{base}}/base/{{lang}}.json",
         old_files=f"{DIFF}/{{base}}/base/files",
-        old_snapshot=f"{DIFF}/{{base}}/base/snapshot.json",
         new=f"{BUILD}/{{lang}}/paper.json",
-        snapshot="results/snapshot.json",
         svg=lambda wildcards: PAPER.figure_files(wildcards.lang, "svg"),
         png=lambda wildcards: PAPER.figure_files(wildcards.lang, "png"),
         labels=PAPER.manuscript["labels"],
         bibliography=PAPER.manuscript["bibliography"],
+        defaults=DIFF_DEFAULTS["citeproc"],
+        code=code_of("scripts/diff_marks.py"),
+    output:
+        # the current text with what changed marked, and the summary of it (words per
+        # section, numbers that changed as the text shows them, flagged figures)
+        marked=f"{DIFF}/{{base}}/{{lang}}/marked.json",
+        summary=f"{DIFF}/{{base}}/{{lang}}/summary.json",
+    log:
+        "logs/deliverables/diff_marks_{base}_{lang}.log",
+    wildcard_constraints:
+        base="[0-9a-f]{7,40}",
+        lang="|".join(LANGUAGES),
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        # the tools' versions, not where they are installed: a moved project reruns nothing
+        tools=TOOL_VERSIONS,
+        citeproc=DIFF_DEFAULTS["citeproc"],
+    script:
+        "scripts/diff_marks.py"
+
+
+rule diff_paper:
+    input:
+        marked=f"{DIFF}/{{base}}/{{lang}}/marked.json",
+        # every language's summary: the changed numbers are named from all of them
+        summaries=expand(f"{DIFF}/{{{{base}}}}/{{lang}}/summary.json", lang=LANGUAGES),
+        old_files=f"{DIFF}/{{base}}/base/files",
+        old_snapshot=f"{DIFF}/{{base}}/base/snapshot.json",
+        snapshot="results/snapshot.json",
+        svg=lambda wildcards: PAPER.figure_files(wildcards.lang, "svg"),
+        png=lambda wildcards: PAPER.figure_files(wildcards.lang, "png"),
+        labels=PAPER.manuscript["labels"],
         defaults=pandoc_defaults_inputs(DIFF_DEFAULTS),
         code=code_of("scripts/diff_paper.py"),
     output:
         docx=f"{DIFF}/{{base}}/{{lang}}/paper-diff.docx",
         html=f"{DIFF}/{{base}}/{{lang}}/paper-diff.html",
         pdf=f"{DIFF}/{{base}}/{{lang}}/paper-diff.pdf",
-        summary=f"{DIFF}/{{base}}/{{lang}}/summary.json",
     log:
         "logs/deliverables/diff_paper_{base}_{lang}.log",
     wildcard_constraints:
@@ -145,6 +176,7 @@ rule diff_paper:
         # the tools' versions, not where they are installed: a moved project reruns nothing
         tools=TOOL_VERSIONS,
         defaults=DIFF_DEFAULTS,
+        languages=LANGUAGES,
     script:
         "scripts/diff_paper.py"
 
@@ -188,6 +220,7 @@ ON_DEMAND_RULES = [
     "journal_figures",
     "journal",
     "diff_base",
+    "diff_marks",
     "diff_paper",
     "diff_summary",
 ]

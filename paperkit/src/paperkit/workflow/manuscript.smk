@@ -3,7 +3,7 @@
 # rendered to PDF (via Typst), HTML and DOCX (render_paper). The documents are
 # rendered only when every claim holds and the languages agree: both checks are
 # inputs of rendering, at any core count. Needs PAPER (paperkit.paper.Paper).
-from paperkit.snakefile import pandoc_defaults_inputs
+from paperkit.snakefile import lost_to_failure, pandoc_defaults_inputs
 
 LANGUAGES = PAPER.codes
 BUILD = PAPER.build
@@ -118,15 +118,24 @@ MACHINERY_JOBS = {"render_paper": [{"lang": lang} for lang in LANGUAGES]}
 
 onerror:
     # A failed run takes away the documents that depended on what failed: those whose
-    # render job was due and did not finish, so that none is mistaken for the current
-    # paper (the next run renders them again once the failure is fixed). Documents that
-    # were current stay: a failed diff or journal job takes nothing away, and a run that
-    # fails before any job (an invalid config) changes nothing. The last documents that
-    # passed every check stay in the last-good folder (copied by the render job).
+    # render job was due and failed, or read (through other jobs) from a job that failed,
+    # so that none is mistaken for the current paper (the next run renders them again
+    # once the failure is fixed). Nothing else: a failed diff, journal or bundle job takes
+    # no document away, even when the run stopped before a due render job started (those
+    # documents stay as they were, out of date, and the next run renders them), and a run
+    # that fails before any job (an invalid config) changes nothing. The last documents
+    # that passed every check stay in the last-good folder (copied by the render job).
+    scheduler = workflow.scheduler
+    render_jobs = [
+        job for job in workflow.dag.needrun_jobs() if job.rule.name == "render_paper"
+    ]
     due = {
         str(path)
-        for job in workflow.dag.needrun_jobs()
-        if job.rule.name == "render_paper"
+        for job in lost_to_failure(
+            render_jobs,
+            getattr(scheduler, "failed", ()) if scheduler else (),
+            workflow.dag.dependencies,
+        )
         for path in job.output
     }
     removed = [path for path in PAPER.documents() if path in due and Path(path).is_file()]

@@ -1,23 +1,22 @@
-"""Build the diff's base revision in a clean clone (paperkit.reproducibility), and keep
-what the diff reads of it: each language's resolved text with its citations resolved,
-the images that text shows (copied, and the text pointed at the copies), and the
-snapshot of its numbers and claims."""
+"""Build the diff's base revision in a clean clone, the way that revision itself says
+(paperkit.revision_build), and keep what the diff reads of it: each language's resolved
+text with its citations resolved by the revision's own citeproc defaults, the images
+that text shows (copied, and the text pointed at the copies), and the snapshot of its
+numbers and claims."""
 
 import json
 import logging
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 
 import pypandoc
-import yaml
 
 from paperkit.atomic import write_json, write_text
 from paperkit.jobs import run_job
-from paperkit.reproducibility import clone_and_build
-from paperkit.trackdiff import cite
+from paperkit.revision_build import build_revision
+from paperkit.trackdiff.render import cite_file
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -52,41 +51,31 @@ def main() -> None:
     files.mkdir(parents=True)
     with tempfile.TemporaryDirectory(prefix="paper-diff-base-") as scratch:
         started = time.perf_counter()
-        # The base's own configuration names its build folder.
-        shown = subprocess.run(
-            ["git", "show", f"{base}:config/config.yaml"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        manuscript = yaml.safe_load(shown)["manuscript"]
-        build = f"{manuscript['folder']}/build"
-        targets = [f"{build}/{lang}/paper.json" for lang in languages] + ["results/snapshot.json"]
-        # a base with other locked packages builds in an environment of its own
-        clone = clone_and_build(
-            Path.cwd(),
-            Path(scratch),
-            targets,
-            ref=base,
-            cores=snakemake.threads,
-            lock=snakemake.params.lock,
-        )
+        built = build_revision(Path.cwd(), Path(scratch), base, languages, snakemake.threads)
         seconds = time.perf_counter() - started
-        logging.info("built %s in %s: %.1f s", base, clone, seconds)
-        # the base's own defaults folder, when it named one; else paperkit's
-        own = manuscript.get("defaults")
-        citeproc = [str(clone / own / "citeproc.yaml") if own else snakemake.params.citeproc]
-        bibliography = [str(clone / path) for path in manuscript["bibliography"]]
+        logging.info("built %s %s: %.1f s", base, built.how, seconds)
+        clone = built.clone
+        texts = {}
         for lang, target in zip(languages, out.cited, strict=True):
-            ast = json.loads((clone / build / lang / "paper.json").read_text(encoding="utf-8"))
-            ast = relocate_images(ast, clone, files)
-            cited = cite(pypandoc.get_pandoc_path(), ast, citeproc, bibliography)
-            write_text(json.dumps(cited, ensure_ascii=False) + "\n", target)
-        shutil.copyfile(clone / "results" / "snapshot.json", out.snapshot)
-        commit = subprocess.run(
-            ["git", "rev-parse", "HEAD"], cwd=clone, capture_output=True, text=True, check=True
-        ).stdout.strip()
-    write_json({"base": commit, "seconds": round(seconds, 1)}, out.record)
+            cited = cite_file(
+                pypandoc.get_pandoc_path(),
+                built.texts[lang],
+                [built.citeproc],
+                built.bibliography,
+                folder=clone,
+            )
+            write_text(
+                json.dumps(relocate_images(cited, clone, files), ensure_ascii=False) + "\n", target
+            )
+            texts[lang] = built.texts[lang].relative_to(clone).as_posix()
+        shutil.copyfile(built.snapshot, out.snapshot)
+    record = {
+        "base": built.commit,
+        "built": built.how,
+        "texts": texts,
+        "seconds": round(seconds, 1),
+    }
+    write_json(record, out.record)
 
 
 run_job(snakemake, main)

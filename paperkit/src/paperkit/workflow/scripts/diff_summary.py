@@ -10,6 +10,7 @@ from paperkit.atomic import read_json, write_text
 from paperkit.changes import compare, report_markdown, snapshot_languages
 from paperkit.jobs import run_job
 from paperkit.trackdiff import labels_for, summary_markdown
+from paperkit.trackdiff.summary import named_numbers
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -20,17 +21,21 @@ def main() -> None:
     changes = compare(read_json(snakemake.input.old_snapshot), new)
     labels = yaml.safe_load(Path(snakemake.input.labels).read_text(encoding="utf-8"))
     folder = Path(snakemake.output.summary).parent
+    records = {
+        lang: read_json(path)
+        for lang, path in zip(snakemake.params.languages, snakemake.input.summaries, strict=True)
+    }
+    names = named_numbers({k: r["summary"]["numbers"] for k, r in records.items()}, changes)
     lines = [f"# The paper since {base}", ""]
-    for lang, path in zip(snakemake.params.languages, snakemake.input.summaries, strict=True):
+    for lang, record in records.items():
         words = labels_for(lang, labels[lang])
-        record = read_json(path)
         documents = ", ".join(
             f"`{folder / lang / f'paper-diff.{ext}'}`" for ext in ("docx", "html", "pdf")
         )
         lines += [
             f"## {lang}: {words['title']}",
             "",
-            summary_markdown(record["summary"], words, changes, lang),
+            summary_markdown(record["summary"], words, changes, lang, names),
             words["tracked"].format(author=record["author"], date=record["date"])
             + f": {documents}",
             "",
