@@ -106,9 +106,9 @@ def test_the_abstract_flows_like_the_text():
     import re
     import zipfile
 
-    from tests.conftest import ROOT
+    from paperkit.paper import PANDOC_DEFAULTS
 
-    with zipfile.ZipFile(ROOT / "manuscript" / "templates" / "reference.docx") as archive:
+    with zipfile.ZipFile(PANDOC_DEFAULTS.parent / "templates" / "reference.docx") as archive:
         styles = archive.read("word/styles.xml").decode("utf-8")
     abstract = re.search(r'<w:style [^>]*w:styleId="Abstract".*?</w:style>', styles, re.S)
     assert abstract and not re.search(r"<w:keep(Lines|Next)\b", abstract.group(0))
