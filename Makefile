@@ -31,8 +31,12 @@ dev: $(VENV)/.dev-installed
 # own test suites (a third of their files, never imported; Python compiles anything
 # left on first import). connection-pool is published as a source distribution only:
 # requirements/wheels/ holds the wheel built from it (its hash in the lock beside the
-# source's), so that nothing is built at install time.
-WHEELS := requirements/wheels
+# source's), so that nothing is built at install time. FIND_LINKS names that folder
+# (not WHEELS, which `make bundle WHEELS=1` sets); `FIND_LINKS=DIR NO_INDEX=1` installs
+# from DIR alone, without an index (a reviewer bundle's wheels/: every wheel of the
+# lock and uv's).
+FIND_LINKS ?= requirements/wheels
+NO_INDEX ?=
 PIP := $(BIN)/python -m pip --quiet --disable-pip-version-check
 
 # $(call install,LOCKS): the locked sets into $(VENV), then the two packages (editable).
@@ -40,11 +44,13 @@ define install
 	set -e; uv=$$(mktemp -d); trap 'rm -rf "$$uv"' EXIT; \
 	if [ "$(INSTALLER)" = uv ] \
 		&& $(PYTHON) -m pip install --quiet --disable-pip-version-check --require-hashes \
-		--no-deps --target "$$uv" -r requirements/uv.txt >/dev/null 2>&1 \
+		--no-deps --target "$$uv" -r requirements/uv.txt \
+		$(if $(NO_INDEX),--no-index --find-links $(FIND_LINKS)) >/dev/null 2>&1 \
 		&& "$$uv/bin/uv" --version >/dev/null 2>&1; then \
 		UV_CACHE_DIR="$${UV_CACHE_DIR:-$(UV_CACHE)}" "$$uv/bin/uv" pip install --quiet \
 			--python $(BIN)/python --require-hashes --no-deps --no-build \
-			--find-links $(WHEELS) $(foreach lock,$(1),-r $(lock)); \
+			--find-links $(FIND_LINKS) $(if $(NO_INDEX),--no-index) \
+			$(foreach lock,$(1),-r $(lock)); \
 		UV_CACHE_DIR="$${UV_CACHE_DIR:-$(UV_CACHE)}" "$$uv/bin/uv" pip install --quiet \
 			--python $(BIN)/python --no-deps --no-build-isolation --offline \
 			-e ./paperkit -e .; \
@@ -53,7 +59,7 @@ define install
 		$(BIN)/python -m pip --version >/dev/null 2>&1 \
 			|| $(BIN)/python -m ensurepip --default-pip >/dev/null; \
 		$(PIP) install --require-hashes --no-deps --only-binary=:all: --no-compile \
-			--find-links $(WHEELS) \
+			--find-links $(FIND_LINKS) $(if $(NO_INDEX),--no-index) \
 			$(foreach lock,$(1),-r $(lock)); \
 		$(PIP) install --no-deps --no-build-isolation --no-index -e ./paperkit -e .; \
 	fi; \
@@ -152,9 +158,11 @@ journal: env
 	$(BIN)/snakemake --cores $(CORES) journal
 
 # The reviewer bundle of HEAD (built in a clean clone, with the diff against BASE):
-# manuscript/build/bundle-<commit>.tar.gz. WHEELS=1 adds the locked wheels (offline install).
+# manuscript/build/bundle-<commit>.tar.gz. WHEELS=1 adds the locked wheels (an install
+# without an index); without it the bundle holds none.
+WHEELS ?=
 bundle: dev
-	$(BIN)/python -m paperkit.bundle --base '$(BASE)' $(if $(WHEELS),--wheels)
+	$(BIN)/python -m paperkit.bundle --base '$(BASE)' $(if $(filter 1 yes true,$(WHEELS)),--wheels)
 
 # Every placeholder the text can use, with its value in each language and the rule
 # that makes it.

@@ -40,6 +40,8 @@ from pathlib import Path
 
 import psutil
 
+from paperkit.runner import snakemake_command, start_snakemake
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))  # scaling.py beside this file
 
@@ -62,14 +64,14 @@ def timed_build(
     workdir: Path, env: dict, cores: int, python: str = sys.executable
 ) -> tuple[float, int]:
     """Run snakemake once; return (seconds, peak RSS of the process tree in bytes)."""
-    # The copy builds with its own code, not with the tree the packages were installed
-    # from (editable installs).
-    own_code = os.pathsep.join([str(workdir / "paperkit" / "src"), str(workdir / "src")])
     start = time.perf_counter()
-    process = psutil.Popen(
-        [python, "-m", "snakemake", "--cores", str(cores)],
-        cwd=workdir,
-        env={**env, "PYTHONPATH": own_code},
+    process = start_snakemake(
+        workdir,
+        mirror=env["PAPER_DATA_MIRROR"],
+        epoch=env["SOURCE_DATE_EPOCH"],
+        cores=cores,
+        python=python,
+        popen=psutil.Popen,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,
@@ -259,7 +261,7 @@ def compare_builds(trees: list[Tree], env: dict, cores: int, runs: int) -> dict:
         for tree in trees:
             seconds, _ = timed_build(tree.current, env, cores, tree.python)
             times[tree.name]["no_change_s"].append(seconds)
-            version = [tree.python, "-m", "snakemake", "--version"]
+            version = snakemake_command("--version", cores=None, python=tree.python)
             times[tree.name]["version_s"].append(timed_command(version, tree.current, env))
         for tree in trees:
             edit_text(tree.current, index + 1)

@@ -11,11 +11,13 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
+
+from paperkit.lockfile import Pin, read_lock
+from paperkit.runner import run_snakemake
 
 ROOT = Path(__file__).resolve().parent.parent
 # Every end-to-end build uses this date for the documents, so that builds compare.
@@ -146,41 +148,22 @@ def snakemake(
     pythonpath: tuple[Path, ...] = (),
 ) -> subprocess.CompletedProcess:
     """Run Snakemake in ``workdir`` with the mirror and the fixed document date
-    (``pythonpath``: folders of further packages, put first on the path)."""
-    # The copy builds with its own code (the installed packages are editable ones of ROOT).
-    own_code = os.pathsep.join(
-        [*map(str, pythonpath), str(workdir / "paperkit" / "src"), str(workdir / "src")]
-    )
-    environment = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": own_code, **(env or {})}
-    environment.pop("PAPER_DATA_MIRROR", None)
-    if mirror is not None:
-        environment["PAPER_DATA_MIRROR"] = str(mirror)
-    return subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "2", *args],
-        cwd=workdir,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    (``pythonpath``: folders of further packages, put first on the path), the way every
+    caller runs it (paperkit.runner)."""
+    return run_snakemake(
+        workdir,
+        *args,
+        mirror=mirror,
+        epoch=EPOCH,
+        pythonpath=pythonpath,
+        env=env,
         timeout=timeout,
     )
 
 
-def locked(name: str) -> dict[str, dict]:
-    """The packages pinned in requirements/<name>.txt: name → version, hashes and the
-    entry's lines (the pin and its hashes, as pip reads them)."""
-    packages: dict[str, dict] = {}
-    entry = None
-    for line in (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith((" ", "#", "-")):
-            package, version = line.split()[0].split("==")
-            entry = packages[package.lower()] = {"version": version, "hashes": set(), "lines": []}
-        elif entry is not None and line.strip().startswith("--hash="):
-            entry["hashes"].add(line.strip().split("=", 1)[1].rstrip(" \\"))
-        else:
-            continue
-        entry["lines"].append(line)
-    return packages
+def locked(name: str) -> dict[str, Pin]:
+    """The packages pinned in requirements/<name>.txt, by normalised name."""
+    return read_lock(ROOT / "requirements" / f"{name}.txt")
 
 
 def _shared_dir(tmp_path_factory) -> Path:

@@ -1,12 +1,12 @@
 """The reviewer bundle (`make bundle`, paperkit.bundle).
 
-Fast: which licences let a source be copied into the bundle, and the archive's
-deterministic form. End to end: the revised repository of test_trackdiff (two
-commits, built, with the diff between them) is bundled; its RO-Crate metadata reads
-back with the `rocrate` library; unpacked in a temporary folder, the README's two
-commands rebuild the documents without network (the environment is this test's
-own: installing it from the lock is the one step that needs PyPI or a wheel
-folder) and every document has the bytes recorded in the bundle.
+Fast: the archive's deterministic form (the licences: tests/test_licences.py). End
+to end: the revised repository of test_trackdiff (two commits, built, with the diff
+between them) is bundled; its RO-Crate metadata reads back with the `rocrate`
+library; unpacked in a temporary folder, the README's two commands rebuild the
+documents without network (the environment is this test's own: installing it from
+the lock is the one step that needs PyPI or a wheel folder) and every document has
+the bytes recorded in the bundle.
 """
 
 from __future__ import annotations
@@ -23,40 +23,13 @@ import time
 from pathlib import Path
 
 import pytest
-import yaml
 
-from paperkit.bundle import redistribution, write_archive, write_bundle
-from tests.conftest import EPOCH, ROOT, pinned_sources
+from paperkit.bundle.archive import write_archive
+from paperkit.bundle.pack import write_bundle
+from tests.conftest import EPOCH
 from tests.test_trackdiff import build_revised
 
 # --------------------------------------------------------------------------- fast
-
-
-def test_every_source_of_the_paper_may_be_redistributed():
-    """The paper's sources are CC BY 4.0 (UNHCR, Eurostat), MIT (the packages) and
-    Frontex's reuse with attribution (README, "Data and licences")."""
-    config = yaml.safe_load((ROOT / "config" / "config.yaml").read_text(encoding="utf-8"))
-    for name, entry in config["sources"].items():
-        allowed, reason = redistribution(entry["licence"])
-        assert allowed, f"{name}: {reason}"
-    for entry in pinned_sources().values():
-        assert redistribution(entry["licence"])[0]
-
-
-@pytest.mark.parametrize(
-    "licence",
-    [
-        "© Example Statistics Office, all rights reserved",
-        "CC BY-NC 4.0",
-        "CC BY-ND 4.0",
-        "Free for registered users; no redistribution",
-        "Proprietary; by permission of the publisher",
-        "unknown",
-    ],
-)
-def test_a_restricted_source_is_left_to_its_url(licence):
-    allowed, reason = redistribution(licence)
-    assert not allowed and reason
 
 
 def test_archive_is_deterministic(tmp_path):

@@ -15,7 +15,6 @@ import resource
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -23,6 +22,7 @@ import pytest
 import yaml
 
 from paperkit.reproducibility import output_hashes
+from paperkit.runner import run_snakemake, start_snakemake
 from tests.conftest import DOCUMENTS, EPOCH, copy_project, snakemake
 
 pytestmark = pytest.mark.e2e
@@ -122,15 +122,7 @@ def test_a_failed_render_full_disk_fails_until_space_is_free(scratch, mirror):
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
 
     for attempt in (1, 2):
-        run = subprocess.run(
-            [sys.executable, "-m", "snakemake", "--cores", "2"],
-            cwd=scratch,
-            env={**os.environ, "PAPER_DATA_MIRROR": str(mirror), "SOURCE_DATE_EPOCH": EPOCH},
-            capture_output=True,
-            text=True,
-            check=False,
-            preexec_fn=limited,
-        )
+        run = run_snakemake(scratch, mirror=mirror, epoch=EPOCH, preexec_fn=limited)
         assert run.returncode != 0, attempt
         assert "File too large" in run.stderr or "rror" in run.stderr, attempt
         assert documents(scratch) == {}
@@ -310,11 +302,10 @@ def test_kill_9_mid_run_then_the_next_run_completes(scratch, mirror):
         "The article makes three",
         "The paper makes three",
     )
-    env = {**os.environ, "PAPER_DATA_MIRROR": str(mirror), "SOURCE_DATE_EPOCH": EPOCH}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "snakemake", "--cores", "2"],
-        cwd=scratch,
-        env=env,
+    process = start_snakemake(
+        scratch,
+        mirror=mirror,
+        epoch=EPOCH,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,

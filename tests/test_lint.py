@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from paperkit.lockfile import normalised
+from paperkit.runner import run_snakemake
 from tests.conftest import ROOT, locked
 
 
@@ -23,13 +25,7 @@ def test_ruff_is_clean():
 
 
 def test_snakemake_lint_is_clean():
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--lint"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    run = run_snakemake(ROOT, "--lint", mirror=None, cores=None)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "Lints for" not in run.stdout + run.stderr
 
@@ -53,18 +49,14 @@ def test_environment_yml_pip_section_is_accepted_by_pip(tmp_path):
         encoding="utf-8",
     )
     parsed = list(parse_requirements(str(requirements), session=PipSession()))
-    lock = [
-        line.split()[0]
-        for line in (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8").splitlines()
-        if line and not line.startswith((" ", "#", "-"))
-    ]
+    lock = [f"{pin.name}=={pin.version}" for pin in locked("runtime").values()]
     assert sorted(str(item.requirement).strip() for item in parsed) == sorted(lock)
     assert all(item.options and item.options.get("hashes") for item in parsed)
 
 
 @pytest.mark.parametrize("name", ["runtime", "dev", "slurm"])
 def test_locks_pin_every_direct_requirement_with_hashes(name):
-    lock = (ROOT / "requirements" / f"{name}.txt").read_text(encoding="utf-8")
+    lock = locked(name)
     direct = [
         line.split("#")[0].strip()
         for line in (ROOT / "requirements" / f"{name}.in").read_text().splitlines()
@@ -72,7 +64,8 @@ def test_locks_pin_every_direct_requirement_with_hashes(name):
     ]
     for requirement in filter(None, direct):
         package, version = requirement.split("==")
-        assert f"{package}=={version} \\\n    --hash=sha256:" in lock, requirement
+        pin = lock.get(normalised(package))
+        assert pin and pin.version == version and pin.hashes, requirement
 
 
 def test_the_runtime_lock_holds_no_executor_plugin():
@@ -89,10 +82,7 @@ def test_the_slurm_lock_keeps_the_runtime_pins():
     shared = {name: entry for name, entry in locked("slurm").items() if name in runtime}
     assert shared
     for name, entry in shared.items():
-        assert (entry["version"], entry["hashes"]) == (
-            runtime[name]["version"],
-            runtime[name]["hashes"],
-        ), name
+        assert (entry.version, entry.hashes) == (runtime[name].version, runtime[name].hashes), name
 
 
 def test_every_imported_third_party_package_is_declared():

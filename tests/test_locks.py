@@ -14,7 +14,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from paperkit.reproducibility import output_hashes
+from paperkit.runner import start_snakemake
 from tests.conftest import DOCUMENTS, EPOCH, snakemake
 
 pytestmark = pytest.mark.e2e
@@ -68,18 +68,13 @@ def test_two_builds_at_once_the_second_is_refused_and_the_first_completes(scratc
     for folder in ("results", "data/processed", "manuscript/build"):
         shutil.rmtree(scratch / folder)
     assert not lock_files(scratch)
-    env = {
-        **os.environ,
-        "PAPER_DATA_MIRROR": str(mirror),
-        "SOURCE_DATE_EPOCH": EPOCH,
-        "PYTHONPATH": os.pathsep.join([str(scratch / "paperkit/src"), str(scratch / "src")]),
-    }
     # started as `make` starts it: the environment's console script, which the kernel runs
     # as `.venv/bin/python .venv/bin/snakemake` (a guess from process names missed it)
-    first = subprocess.Popen(
-        [str(Path(sys.executable).parent / "snakemake"), "--cores", "2"],
-        cwd=scratch,
-        env=env,
+    first = start_snakemake(
+        scratch,
+        mirror=mirror,
+        epoch=EPOCH,
+        command=[str(Path(sys.executable).parent / "snakemake"), "--cores", "2"],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
         text=True,

@@ -7,7 +7,6 @@ import json
 import math
 import os
 import subprocess
-import sys
 from decimal import ROUND_HALF_EVEN, Context, Decimal
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from paperkit.citations import CitationError, dataset_entry
 from paperkit.jobs import record_path
 from paperkit.locks import held_lock
 from paperkit.provenance import job_records, manifest
+from paperkit.runner import run_snakemake
 
 finite = st.floats(min_value=-1e300, max_value=1e300, allow_nan=False)
 
@@ -150,12 +150,7 @@ def test_the_command_lines_default_rate_limiter_is_switched_off(tmp_path, argume
     whose one-second timers keep it alive after the last job; the hook switches that
     default off once the scheduler exists, and leaves a limit the run chose."""
     (tmp_path / "Snakefile").write_text(RATE_LIMIT_PROBE, encoding="utf-8")
-    run = subprocess.run(
-        [sys.executable, "-m", "snakemake", "--cores", "1", *arguments],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-    )
+    run = run_snakemake(tmp_path, *arguments, mirror=None, cores=1)
     assert run.returncode == 0, run.stderr
     assert f"switched off: {switched_off}" in run.stdout
     assert ("limiter: None" in run.stdout) is switched_off

@@ -23,6 +23,7 @@ import yaml
 from pypdf import PdfReader
 
 from paperkit import new
+from paperkit.lockfile import read_lock
 from paperkit.paper import PACKAGE, PANDOC_DEFAULTS, Paper
 from paperkit.snakefile import pandoc_defaults_inputs
 from tests.conftest import ROOT, unavailable
@@ -85,10 +86,8 @@ def test_every_declared_version_admits_the_locked_one():
     # packaging as pip vendors it (pip is in the dev lock; packaging itself is not)
     from pip._vendor.packaging.requirements import Requirement
 
-    lock = (ROOT / "requirements" / "runtime.txt").read_text(encoding="utf-8")
     pinned = {
-        normalised(name): version
-        for name, version in re.findall(r"^([A-Za-z0-9_.-]+)==(\S+)", lock, re.MULTILINE)
+        name: pin.version for name, pin in read_lock(ROOT / "requirements/runtime.txt").items()
     }
     for text in PYPROJECT["project"]["dependencies"]:
         requirement = Requirement(text)

@@ -51,7 +51,7 @@ def plugins(tmp_path_factory):
     requirements = folder.with_name(folder.name + "-requirements.txt")
     requirements.write_text(
         "".join(
-            "\n".join(entry["lines"]) + "\n"
+            "\n".join(entry.lines) + "\n"
             for name, entry in locked("slurm").items()
             if name not in runtime
         ),

@@ -73,12 +73,10 @@ def manifest(products: list[str], scripts: dict[str, str], records: dict[str, di
 
 
 def locked_packages(lock: str | Path) -> list[str]:
-    """The names of the packages pinned in a requirements lock (``name==version`` lines)."""
-    names = []
-    for line in Path(lock).read_text(encoding="utf-8").splitlines():
-        if "==" in line and not line.startswith((" ", "#", "-")):
-            names.append(line.split("==")[0].strip())
-    return names
+    """The names of the packages pinned in a requirements lock, as the lock writes them."""
+    from paperkit.lockfile import read_lock
+
+    return [pin.name for pin in read_lock(lock).values()]
 
 
 def write_provenance(

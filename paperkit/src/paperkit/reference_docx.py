@@ -334,13 +334,18 @@ def edit_styles(data: bytes) -> bytes:
         spacing.set(w("line"), DOUBLE)
         spacing.set(w("lineRule"), "auto")
 
-    # Pandoc's Abstract style keeps with the next paragraph: double spaced, title,
-    # author, abstract and first heading no longer fit one page, and the title is
-    # left alone on page 1. The abstract's paragraphs only keep their lines together.
+    # Pandoc's Abstract style keeps with the next paragraph and keeps its lines
+    # together: double spaced, an abstract paragraph whose lines do not all fit below
+    # the title moves whole to page 2 (taking the author and "Abstract" with it, which
+    # keep with it) and leaves the title alone on page 1. Whether it fits depends on
+    # the font the machine substitutes for Times New Roman (DejaVu Serif is wider than
+    # Liberation Serif), so the first page did too. The abstract flows like the text
+    # (widow and orphan control still keep two lines together at a break).
     abstract = styles["Abstract"].find(w("pPr"))
-    keep_next = abstract.find(w("keepNext")) if abstract is not None else None
-    if keep_next is not None:
-        abstract.remove(keep_next)
+    for tag in ("keepNext", "keepLines"):
+        keep = abstract.find(w(tag)) if abstract is not None else None
+        if keep is not None:
+            abstract.remove(keep)
 
     # A figure's picture paragraph is not text: no line number beside the picture,
     # and single spacing (Word scales a "multiple" line height with an inline

@@ -10,12 +10,12 @@ Standard library only.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from paperkit.acquire import sha256_of
+from paperkit.runner import run_snakemake
 
 OUTPUT_DIRS = ("data/raw/sources", "data/processed", "results", "manuscript/build")
 EXCLUDED_SUFFIXES = (".provenance.json",)
@@ -126,34 +126,16 @@ def clone_and_build(
     subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(root), str(clone)], check=True)
     if ref:
         subprocess.run(["git", "checkout", "--quiet", ref], cwd=clone, check=True)
-    environment = dict(os.environ)
-    environment.pop("SOURCE_DATE_EPOCH", None)
-    environment.pop("PAPER_DATA_MIRROR", None)
-    if mirror := configured_mirror(root):
-        environment["PAPER_DATA_MIRROR"] = str(mirror)
-    # The clone builds with its own code, not with that of the tree the environment
-    # was installed from (the packages are installed editable).
-    environment["PYTHONPATH"] = os.pathsep.join(
-        [str(clone / "paperkit" / "src"), str(clone / "src")]
-    )
-    environment |= env or {}
     python = locked_python(root, clone, scratch, lock) if lock else sys.executable
-    run = subprocess.run(
-        [
-            python,
-            "-m",
-            "snakemake",
-            *targets,
-            "--cores",
-            str(cores),
-            "--quiet",
-            *(snakemake_args or []),
-        ],
-        cwd=clone,
-        env=environment,
-        capture_output=True,
-        text=True,
-        check=False,
+    run = run_snakemake(
+        clone,
+        *targets,
+        "--quiet",
+        *(snakemake_args or []),
+        mirror=configured_mirror(root),
+        cores=cores,
+        python=python,
+        env=env,
     )
     if run.returncode:
         raise RuntimeError(f"the build in {clone} failed:\n{run.stderr[-4000:]}")
