@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 
+from paperkit.bundle.__main__ import diff_base
 from paperkit.revision_build import (
     RevisionError,
     find_texts,
@@ -349,3 +350,13 @@ def test_the_summary_is_the_first_page_of_the_pdf_alone(tmp_path, monkeypatch):
     assert "The Paper Title" not in first
     assert second.strip().startswith("The Paper Title")
     assert "Changes since the previous version" not in second
+
+
+def test_the_bundle_compares_with_the_last_revision_unless_told(tmp_path, capsys):
+    repo = tmp_path / "paper"
+    first, second, _ = history(repo, 3)
+    assert diff_base(repo) is None
+    assert "no revision is tagged yet" in capsys.readouterr().err
+    tag_revision(repo, first)
+    assert diff_base(repo) == first[:12]
+    assert diff_base(repo, second) == second[:12]

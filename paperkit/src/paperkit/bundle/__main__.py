@@ -15,11 +15,32 @@ from paperkit.bundle.licences import LicenceError
 from paperkit.bundle.pack import DIFF_FOLDER, write_bundle
 from paperkit.bundle.wheels import wheelhouse
 from paperkit.reproducibility import clone_and_build, configured_mirror
+from paperkit.revisions import last_revision_tag
+
+
+def diff_base(root: Path, given: str = "") -> str | None:
+    """The commit (12 digits) the bundle's diff compares with: ``given`` (a git ref), else
+    the last revision tagged by `make revision` before HEAD (the version the referees
+    read); none, with a note, when nothing is tagged yet."""
+    ref = given or last_revision_tag(root)
+    if not ref:
+        print(
+            "note: no revision is tagged yet (`make revision`) and no --base given: "
+            "the bundle holds no diff",
+            file=sys.stderr,
+        )
+        return None
+    return git(root, "rev-parse", "--short=12", f"{ref}^{{commit}}")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=BUNDLE_DOC.split("\n\n")[0])
-    parser.add_argument("--base", default="HEAD~1", help="revision the diff compares with")
+    parser.add_argument(
+        "--base",
+        default="",
+        help="revision the diff compares with (default: the last revision tagged by "
+        "`make revision`, the version the referees read)",
+    )
     parser.add_argument("--no-diff", action="store_true", help="leave the diff out")
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--output", type=Path, default=Path("manuscript/build"))
@@ -32,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         print(
             "note: uncommitted changes are not part of the bundle (it is of HEAD)", file=sys.stderr
         )
-    base = None if args.no_diff else git(root, "rev-parse", "--short=12", f"{args.base}^{{commit}}")
+    base = None if args.no_diff else diff_base(root, args.base)
     targets = ["all", "journal"] + ([f"{DIFF_FOLDER}/{base}/summary.md"] if base else [])
     started = time.time()
     with tempfile.TemporaryDirectory(prefix="paper-bundle-") as scratch:
