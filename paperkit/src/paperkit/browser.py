@@ -23,7 +23,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -262,10 +264,16 @@ def axe_summary(results: dict) -> dict:
     }
 
 
-def _screenshot(driver, target: Path, clip: dict | None = None) -> None:
-    options = {"format": "png", "captureBeyondViewport": clip is not None}
+def _screenshot(driver, target: Path, clip: dict | None = None, height: int = 0) -> None:
+    """The viewport, or the ``clip`` (document coordinates, CSS px) scrolled into view:
+    laying the whole page out beyond the viewport costs about a second a shot, so only a
+    box taller than the viewport (``height``) is taken that way."""
+    options: dict = {"format": "png"}
     if clip:
         options["clip"] = {**clip, "scale": 1}
+        options["captureBeyondViewport"] = clip["height"] > height
+        if not options["captureBeyondViewport"]:
+            driver.execute_script("window.scrollTo(0, arguments[0]);", clip["y"])
     shot = driver.execute_cdp_cmd("Page.captureScreenshot", options)
     target.write_bytes(base64.b64decode(shot["data"]))
 
@@ -298,7 +306,9 @@ def check_html(
     axe = axe_source()
     problems: list[Problem] = []
     summary: dict = {}
+    clock = time.perf_counter()
     driver = start_browser()
+    logging.info("browser started: %.1f s", time.perf_counter() - clock)
     try:
         driver.set_script_timeout(120)
         for index, viewport in enumerate(viewports):
@@ -311,19 +321,29 @@ def check_html(
                     "mobile": False,
                 },
             )
+            clock = time.perf_counter()
             driver.get(html.as_uri())
+            logging.info("%s: loaded in %.1f s", viewport.name, time.perf_counter() - clock)
+            clock = time.perf_counter()
             found = driver.execute_script(INSPECT, figure_label)
+            logging.info("%s: inspected in %.1f s", viewport.name, time.perf_counter() - clock)
             problems += inspect_problems(
                 found, document, viewport, lang, figure_label, language=index == 0
             )
+            clock = time.perf_counter()
             _screenshot(driver, screenshots / f"{viewport.name}-first-screen.png")
             for number, box in enumerate(driver.execute_script(ELEMENT_BOXES), 1):
                 name = "".join(c if c.isalnum() else "-" for c in box.pop("name")).strip("-")
                 if box["width"] > 0 and box["height"] > 0:
                     _screenshot(
-                        driver, screenshots / f"{viewport.name}-{number:02d}-{name}.png", box
+                        driver,
+                        screenshots / f"{viewport.name}-{number:02d}-{name}.png",
+                        box,
+                        viewport.height,
                     )
+            logging.info("%s: screenshots in %.1f s", viewport.name, time.perf_counter() - clock)
             if index == 0:
+                clock = time.perf_counter()
                 results = driver.execute_async_script(
                     axe
                     + "\n;const done = arguments[arguments.length - 1];"
@@ -334,6 +354,7 @@ def check_html(
                     raise BrowserError(f"axe-core failed on {html}: {results['error']}")
                 problems += axe_problems(results, document)
                 summary = axe_summary(results)
+                logging.info("axe-core: %.1f s", time.perf_counter() - clock)
     finally:
         driver.quit()
     return problems, summary

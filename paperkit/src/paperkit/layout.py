@@ -217,21 +217,51 @@ def blank_share(page: Page, block: Box, min_gap: float = 24.0) -> float:
     return blank / block.height if block.height > 0 else 0.0
 
 
+def _pushed_on(page: Page, following: Page, block: Box) -> bool:
+    """Whether ``following`` starts with a picture that, with the caption kept beneath
+    it, is taller than the space left at the foot of ``page``: in a layout without
+    floats (a DOCX's inline pictures) it could not have been set on ``page``."""
+    items = [word.box for word in following.words] + following.images
+    if not following.images or not items:
+        return False
+    first = min(items, key=lambda box: box.y0)
+    if first not in following.images:
+        return False
+    # the caption: the lines that follow the picture without a gap of a line or more
+    end = first.y1
+    for box in sorted((word.box for word in following.words), key=lambda box: box.y0):
+        if box.y0 < first.y1 - 1:
+            continue
+        if box.y0 - end > box.height:
+            break
+        end = max(end, box.y1)
+    bottom = max((box.y1 for box in [w.box for w in page.words] + page.images), default=0)
+    return end - first.y0 > block.y1 - bottom
+
+
 def blank_pages(
-    pages: list[Page], block: Box, document: str, share: float, captions: tuple[str, ...]
+    pages: list[Page],
+    block: Box,
+    document: str,
+    share: float,
+    captions: tuple[str, ...],
+    floats: bool = True,
 ) -> list[Problem]:
     """Pages more than ``share`` blank, except the last page and the page before one that
     starts with a top-level heading (a section's end), where space is expected.
 
     Blank space inside the text block counts, whether it lies between elements (a float
     moved to the next page) or at the foot of the page; the header and footer do not.
+    Without ``floats`` (a DOCX, whose pictures are set in the line of text), the page
+    before a picture that was too tall for the space left is expected too.
     """
     problems = []
     for index, page in enumerate(pages[:-1]):
         following = pages[index + 1]
         ends_section = any(top < block.y0 + 0.25 * block.height for _, top in following.headings)
+        pushed = not floats and _pushed_on(page, following, block)
         blank = blank_share(page, block)
-        if blank > share and not ends_section:
+        if blank > share and not ends_section and not pushed:
             element = element_near(page, block.y1, captions)
             problems.append(
                 Problem(
@@ -369,9 +399,12 @@ def check_pages(
     captions: tuple[str, ...],
     no_date: tuple[str, ...],
     vocabulary: set[str] = frozenset(),
+    floats: bool = True,
 ) -> list[Problem]:
     """Every check over a document's pages, in page order. ``vocabulary``: the words of
-    the document's text (for words broken without a hyphen; empty: not checked)."""
+    the document's text (for words broken without a hyphen; empty: not checked);
+    ``floats``: whether figures and tables may float (Typst) or are set in the line of
+    text (a DOCX), which leaves space before a picture too tall for the rest of a page."""
     block = text_block(pages)
     problems = unembedded_fonts(fonts, document)
     for page in pages:
@@ -382,7 +415,7 @@ def check_pages(
         problems += outside_text_block(page, block, document, captions)
         problems += undated_citations(page, document, no_date, captions)
         problems += nested_citations(page, document, captions)
-    problems += blank_pages(pages, block, document, max_blank_share, captions)
+    problems += blank_pages(pages, block, document, max_blank_share, captions, floats)
     return sorted(problems, key=lambda problem: problem.page)
 
 
@@ -407,12 +440,15 @@ def read_pdf(path: str | Path) -> tuple[list[Page], dict[str, bool]]:
                 Word(text, Box(x0, y0, x1, y1), (block, line))
                 for x0, y0, x1, y1, text, block, line, _ in page.get_text("words")
             ]
-            images = [Box(*info["bbox"]) for info in page.get_image_info()]
-            drawings = [
-                Box(*drawing["rect"])
-                for drawing in page.get_drawings()
-                if drawing["rect"].width > 0 or drawing["rect"].height > 0
-            ]
+            # the boxes of every image and path the page paints (a third of the time
+            # of get_drawings, which also reads each path's segments and colours)
+            images, drawings = [], []
+            for kind, rect in page.get_bboxlog():
+                box = Box(*rect)
+                if kind == "fill-image":
+                    images.append(box)
+                elif kind.endswith("-path") and (box.width > 0 or box.height > 0):
+                    drawings.append(box)
             pages.append(
                 Page(
                     page.number + 1,
