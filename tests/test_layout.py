@@ -282,9 +282,10 @@ def test_an_oversize_figure_fails_naming_it_and_the_viewport(tmp_path):
     browser_available()
     oversize = html_page(tmp_path, "oversize", img='style="width: 553px; max-width: none"')
     problems, _ = html_problems(oversize, tmp_path)
-    assert "oversize.html at 412x915, page 0, Figure 8: its image is 553 px wide in a" in problems[
-        0
-    ] or any("at 412x915, page 0, Figure 8: a <img> 553 px wide" in p for p in problems), problems
+    assert any(
+        p.startswith("oversize.html at 412x915, page 0, Figure 8: its image is 553 px wide in a")
+        for p in problems
+    ), problems
     assert not any("1280x800" in p for p in problems), problems
 
 
