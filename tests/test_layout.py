@@ -30,6 +30,8 @@ from paperkit.layout import (
 from paperkit.render import RenderError, check_embedded_files, unregistered_files
 from tests.conftest import ROOT, unavailable
 
+# the paper's stylesheet (paperkit's)
+PAPER_CSS = ROOT / "paperkit/src/paperkit/pandoc/templates/paper.css"
 CAPTIONS = ("Figure", "Table")
 NO_DATE = ("n.d.", "t.y.")
 BLANK = 0.3
@@ -245,7 +247,7 @@ def html_page(tmp_path: Path, name: str, **changes: str) -> Path:
     ).decode()
     values = {
         "lang": "en-GB",
-        "css": (ROOT / "manuscript/templates/paper.css").read_text(encoding="utf-8"),
+        "css": PAPER_CSS.read_text(encoding="utf-8"),
         "text": LOREM,
         "svg": svg,
         "alt": "Figure 8: Event study. Yearly ratios before and after the Statement.",
@@ -291,7 +293,7 @@ def test_an_oversize_figure_fails_naming_it_and_the_viewport(tmp_path):
 
 def test_a_table_wider_than_the_screen_without_its_scroller_fails(tmp_path):
     browser_available()
-    css = (ROOT / "manuscript/templates/paper.css").read_text(encoding="utf-8")
+    css = PAPER_CSS.read_text(encoding="utf-8")
     unscrolled = html_page(tmp_path, "table", css=css + "\ntable { display: table; }")
     problems, _ = html_problems(unscrolled, tmp_path)
     assert any("table.html at 412x915, page 0, Table 4: a <table>" in p for p in problems), problems
@@ -354,7 +356,7 @@ def test_the_built_paper_passes_every_layout_check(built, lang):
 def test_a_layout_defect_fails_the_build_twice_and_takes_the_documents_away(scratch, mirror):
     from tests.conftest import snakemake
 
-    css = scratch / "manuscript/templates/paper.css"
+    css = scratch / PAPER_CSS.relative_to(ROOT)
     good = css.read_text(encoding="utf-8")
     # the figures of the last revision: 415 pt wide whatever the screen
     css.write_text(good + "\nfigure img { min-width: 415pt; }\n", encoding="utf-8")
