@@ -10,9 +10,32 @@ from paperkit.languages import Language
 
 
 def pipe_table(header: list[str], rows: list[list[str]], align: list[str]) -> str:
-    """A Pandoc pipe table; ``align`` is ``l`` or ``r`` per column."""
-    rule = {"l": ":---", "r": "---:"}
-    lines = [header, [rule[a] for a in align], *rows]
+    """A Pandoc pipe table; ``align`` is ``l`` or ``r`` per column.
+
+    Each column's rule is as long as the column's longest word (or part of a word
+    between soft hyphens, where it may break), plus two for the cell's padding: Pandoc
+    gives a table too wide for one line of source relative widths in that proportion,
+    so that every column holds its longest word (equal widths would print a long
+    header word over its neighbour's in the PDF and break it mid-word in the DOCX).
+    """
+    longest = [
+        2
+        + max(
+            [1]
+            + [
+                len(part)
+                for cells in (header, *rows)
+                for word in cells[column].split()
+                for part in word.split("\u00ad")
+            ]
+        )
+        for column in range(len(header))
+    ]
+    rule = [
+        ":" + "-" * (n - 1) if side == "l" else "-" * (n - 1) + ":"
+        for side, n in zip(align, longest, strict=True)
+    ]
+    lines = [header, rule, *rows]
     return "\n".join("| " + " | ".join(cells) + " |" for cells in lines) + "\n"
 
 
@@ -114,7 +137,8 @@ def indices_table(rows: list[dict], labels: dict, lang: Language) -> str:
 
 def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
     """Every year's three indices and practice components (the appendix series), from
-    the first year any index changes."""
+    the first year any index changes. Nine columns: each head is one short word
+    (``tables.annual_columns``), spelt out in the note beneath."""
     body = [
         [
             str(row["year"]),
@@ -122,14 +146,16 @@ def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
         ]
         for row in rows
     ]
-    return pipe_table(
-        [
-            labels["year"],
-            *[labels[f"index_{name}"] for name in INDICES],
-            *[labels["components"][name] for name in COMPONENTS],
-        ],
-        body,
-        ["l", *["r"] * (len(INDICES) + len(COMPONENTS))],
+    heads = labels["tables"]["annual_columns"]
+    return (
+        pipe_table(
+            [labels["year"], *[heads[name] for name in (*INDICES, *COMPONENTS)]],
+            body,
+            ["l", *["r"] * (len(INDICES) + len(COMPONENTS))],
+        )
+        + "\n"
+        + labels["tables"]["note_annual"]
+        + "\n"
     )
 
 

@@ -30,6 +30,49 @@ class RenderError(RuntimeError):
     """Pandoc or Typst rejected the document."""
 
 
+# Local files a raw HTML tag in the text would make Pandoc's embed-resources read.
+RAW_HTML_SOURCE = re.compile(
+    r"""<(?:img|script|link|video|audio|source|iframe|object|embed|input)\b[^>]*?"""
+    r"""\b(?:src|href|data|poster)\s*=\s*["']?([^"'\s>]+)""",
+    re.IGNORECASE,
+)
+# Targets that are not local files: a remote address, inline data, an anchor.
+NOT_A_FILE = re.compile(r"^(?:[a-z][a-z0-9+.-]*:|#)", re.IGNORECASE)
+
+
+def unregistered_files(ast: dict, registered: set[str]) -> list[str]:
+    """The local files that the text names as images (or in raw HTML tags) and that
+    are not among ``registered`` (the registry's figure files): the HTML embeds every
+    local file it names (embed-resources), so anything else would be copied into it
+    — a file outside the repository as readily as a figure."""
+    from paperkit.pandoc_ast import elements
+
+    named = []
+    for element in elements(ast.get("blocks", [])):
+        if element["t"] == "Image":
+            named.append(element["c"][2][0])
+        elif element["t"] in ("RawInline", "RawBlock") and element["c"][0] in ("html", "html5"):
+            named += RAW_HTML_SOURCE.findall(element["c"][1])
+    return sorted(
+        {
+            target
+            for target in named
+            if not NOT_A_FILE.match(target) and target.split("?")[0] not in registered
+        }
+    )
+
+
+def check_embedded_files(ast: dict, registered: set[str], lang: str) -> None:
+    """Fail naming every file the text would embed that the registry does not declare."""
+    if unregistered := unregistered_files(ast, registered):
+        raise RenderError(
+            f"{lang}: the text names {', '.join(map(repr, unregistered))}, which the "
+            f"registry does not declare as figures; the HTML embeds only registered "
+            f"figure files. Declare an image under figures: in the registry and include "
+            f"it as ![caption](figure:<name>), or remove it from the text"
+        )
+
+
 def pandoc(
     executable: str,
     source: Path | str,

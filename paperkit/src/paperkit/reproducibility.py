@@ -21,7 +21,10 @@ OUTPUT_DIRS = ("data/raw/sources", "data/processed", "results", "manuscript/buil
 EXCLUDED_SUFFIXES = (".provenance.json",)
 EXCLUDED_FILES = ("results/provenance.json",)
 # Not outputs: the local store of verified sources and the copies set aside (acquire.py).
-EXCLUDED_FOLDERS = ("rejected",)
+# Not compared: the layout check's views for a reviewer (screenshots and the DOCX as
+# LibreOffice lays it out), whose pixels and PDF dates depend on the machine's browser
+# and office suite, not on the paper's inputs.
+EXCLUDED_FOLDERS = ("rejected", "layout")
 
 
 def output_hashes(root: str | Path) -> dict[str, str]:

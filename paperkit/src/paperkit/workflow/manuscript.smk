@@ -2,7 +2,10 @@
 # parity (check_parity), then, per language, resolved against the results and
 # rendered to PDF (via Typst), HTML and DOCX (render_paper). The documents are
 # rendered only when every claim holds and the languages agree: both checks are
-# inputs of rendering, at any core count. Needs PAPER (paperkit.paper.Paper).
+# inputs of rendering, at any core count. What a reader sees is checked after
+# rendering (check_layout): a document that fails it is taken away with the build's
+# failure (onerror below), so that it is never current output. Needs PAPER
+# (paperkit.paper.Paper).
 from paperkit.snakefile import lost_to_failure, pandoc_defaults_inputs
 
 LANGUAGES = PAPER.codes
@@ -104,16 +107,48 @@ rule render_paper:
         # the tools' versions, not where they are installed: a moved project reruns nothing
         tools=TOOL_VERSIONS,
         defaults=PANDOC_DEFAULTS,
-        # A copy of each good document, for readers while a later build fails. It is
-        # never an input of anything, and never current output (see README).
-        last_good=f"{PAPER.manuscript['folder']}/last-good/{{lang}}",
     script:
         "scripts/render_paper.py"
 
 
+rule check_layout:
+    input:
+        pdf=f"{BUILD}/{{lang}}/paper.pdf",
+        html=f"{BUILD}/{{lang}}/paper.html",
+        docx=f"{BUILD}/{{lang}}/paper.docx",
+        labels=PAPER.manuscript["labels"],
+        code=code_of("scripts/check_layout.py"),
+    output:
+        # the axe-core summary (the build fails on any other finding)
+        report="results/checks/layout-{lang}.json",
+        # for a reviewer: the DOCX as LibreOffice lays it out (paper.docx.pdf) and
+        # screenshots of the first screen, every figure and table at each viewport
+        views=directory(f"{BUILD}/{{lang}}/layout"),
+    log:
+        "logs/checks/layout_{lang}.log",
+    benchmark:
+        "benchmarks/out/check_layout_{lang}.tsv"
+    wildcard_constraints:
+        lang="|".join(LANGUAGES),
+    conda:
+        MACHINERY_CONDA
+    threads: 1
+    resources:
+        mem_mb=1500,
+        runtime=10,
+    params:
+        layout=config.get("layout", {}),
+        # A copy of each good document, for readers while a later build fails. It is
+        # never an input of anything, and never current output (see README).
+        last_good=f"{PAPER.manuscript['folder']}/last-good/{{lang}}",
+    script:
+        "scripts/check_layout.py"
+
+
 # The jobs of the machinery's rules with wildcards that every build runs, by rule (for the
 # paper's default target, paperkit.snakefile.every_output).
-MACHINERY_JOBS = {"render_paper": [{"lang": lang} for lang in LANGUAGES]}
+_EACH_LANGUAGE = [{"lang": lang} for lang in LANGUAGES]
+MACHINERY_JOBS = {"render_paper": _EACH_LANGUAGE, "check_layout": _EACH_LANGUAGE}
 
 
 onerror:
@@ -124,11 +159,12 @@ onerror:
     # no document away, even when the run stopped before a due render job started (those
     # documents stay as they were, out of date, and the next run renders them), and a run
     # that fails before any job (an invalid config) changes nothing. The last documents
-    # that passed every check stay in the last-good folder (copied by the render job).
+    # that passed every check stay in the last-good folder (copied by the layout check).
+    # The documents of a language whose layout check was due and did not pass (its
+    # report missing or older than the PDF) go too: unchecked is not current.
+    needrun = list(workflow.dag.needrun_jobs())
     scheduler = workflow.scheduler
-    render_jobs = [
-        job for job in workflow.dag.needrun_jobs() if job.rule.name == "render_paper"
-    ]
+    render_jobs = [job for job in needrun if job.rule.name == "render_paper"]
     due = {
         str(path)
         for job in lost_to_failure(
@@ -138,6 +174,14 @@ onerror:
         )
         for path in job.output
     }
+    for job in needrun:
+        if job.rule.name != "check_layout":
+            continue
+        report, pdf = Path(job.output.report), Path(job.input.pdf)
+        if not report.is_file() or (
+            pdf.is_file() and report.stat().st_mtime < pdf.stat().st_mtime
+        ):
+            due.update(str(path) for path in (job.input.pdf, job.input.html, job.input.docx))
     removed = [path for path in PAPER.documents() if path in due and Path(path).is_file()]
     for path in removed:
         Path(path).unlink()

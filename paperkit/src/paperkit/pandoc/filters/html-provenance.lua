@@ -1,5 +1,5 @@
 -- HTML only: under each figure and table, a line of links to the rule, script and
--- inputs that made it (the resolver's `provenance` attribute: "rule|script|inputs").
+-- inputs that made it; each table focusable, for its sideways scroller (the resolver's `provenance` attribute: "rule|script|inputs").
 -- Paths are relative to the repository root. They are links only when the paper names
 -- where its repository is published (config manuscript.repository_url, passed as
 -- metadata provenance-base, e.g. https://host/owner/paper/blob/main/): a link relative
@@ -64,7 +64,11 @@ function Pandoc(doc)
     end,
     Table = function(tbl)
       local value = take(tbl.attr)
+      -- A table wider than a phone's screen scrolls sideways in its own box
+      -- (paper.css): reachable by keyboard too (axe-core: scrollable-region-focusable).
+      tbl.attr.attributes["tabindex"] = "0"
       if value then return { tbl, note(value) } end
+      return tbl
     end,
   })
   return doc

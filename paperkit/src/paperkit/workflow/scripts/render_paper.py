@@ -14,7 +14,7 @@ from paperkit.jobs import run_job
 from paperkit.languages import Language
 from paperkit.manuscript import Context, read_tables, resolve
 from paperkit.numbers import merge_numbers
-from paperkit.render import keep_last_good, render_all
+from paperkit.render import check_embedded_files, render_all
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -54,6 +54,11 @@ def main() -> None:
     files = {p: Path(p).read_text(encoding="utf-8") for p in snakemake.input.sources}
     source = json.loads(Path(snakemake.input.ast).read_text(encoding="utf-8"))
     resolved = resolve(source, context, files)
+    # embed-resources copies every local file the text names into the HTML: only the
+    # registry's figure files may be among them
+    check_embedded_files(
+        resolved, {*snakemake.input.svg, *snakemake.input.png}, snakemake.wildcards.lang
+    )
     out = snakemake.output
     write_text(json.dumps(resolved, ensure_ascii=False, separators=(",", ":")) + "\n", out.resolved)
     warnings = render_all(
@@ -79,9 +84,6 @@ def main() -> None:
     )
     for warning in warnings:
         logging.warning("typst: %s", warning)
-    keep_last_good(
-        [Path(out.pdf), Path(out.html), Path(out.docx)], Path(snakemake.params.last_good)
-    )
 
 
 run_job(snakemake, main)
