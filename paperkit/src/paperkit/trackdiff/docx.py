@@ -242,8 +242,10 @@ def headings_numbered(value) -> dict:
     counters = {"old": [], "new": []}
 
     def number(text: str) -> list:
-        style = ["", [], [["custom-style", "SectionNumber"]]]
-        return [{"t": "Span", "c": [style, [{"t": "Str", "c": text}]]}, {"t": "Str", "c": "\t"}]
+        # as docx-heading-numbers.lua writes them in the paper's DOCX: the number, then a
+        # space (a tab can shrink to a hairline, see that filter)
+        style = ["", [], [["custom-style", "Section Number"]]]
+        return [{"t": "Span", "c": [style, [{"t": "Str", "c": text}]]}, {"t": "Space"}]
 
     def mark(kind: str, inlines: list) -> list:
         return [{"t": "Span", "c": [["", [kind], attrs], inlines]}] if inlines else []
