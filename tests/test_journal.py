@@ -24,6 +24,7 @@ import pypandoc
 import pytest
 
 from paperkit.journal import _plain, export_figures, figures_of
+from paperkit.layout import docx_to_pdf
 from paperkit.pandoc_ast import elements
 from paperkit.paper import PANDOC_DEFAULTS
 from paperkit.reference_docx import default_reference, reference_docx
@@ -283,33 +284,11 @@ def test_captions_and_cross_references_are_word_fields(journal, lang):
     }
 
 
-def soffice() -> str:
-    found = shutil.which("soffice") or shutil.which("libreoffice")
-    if not found:
-        unavailable("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
-    return found
-
-
 def to_pdf(source: Path, folder: Path) -> Path:
-    done = subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    pdf = folder / (source.stem + ".pdf")
-    assert done.returncode == 0 and pdf.is_file(), done.stdout + done.stderr
-    return pdf
+    """LibreOffice's PDF of ``source`` (paperkit's conversion, as the layout check makes it)."""
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        unavailable("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    return docx_to_pdf(source, folder, source.stem)
 
 
 def pdf_text(pdf: Path, first: int | None = None, last: int | None = None) -> str:

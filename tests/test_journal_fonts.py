@@ -18,7 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_journal import LANGS, docx_of, journal, pdf_text, soffice  # noqa: F401
+from paperkit.layout import docx_to_pdf
+from tests.conftest import unavailable
+from tests.test_journal import LANGS, docx_of, journal, pdf_text  # noqa: F401
 
 HIDE_LIBERATION = """<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -56,27 +58,9 @@ def times_new_roman(env: dict[str, str]) -> str:
 
 def print_pdf(source: Path, folder: Path, env: dict[str, str]) -> Path:
     """LibreOffice's PDF of ``source`` in ``folder``, with ``env`` on top of ours."""
-    folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
-        [
-            soffice(),
-            f"-env:UserInstallation=file://{folder / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(source),
-        ],
-        env={**os.environ, **env},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    pdf = folder / (source.stem + ".pdf")
-    assert done.returncode == 0 and pdf.is_file(), done.stdout + done.stderr
-    return pdf
+    if not (shutil.which("soffice") or shutil.which("libreoffice")):
+        unavailable("LibreOffice is not installed (apt-get install libreoffice-writer-nogui)")
+    return docx_to_pdf(source, folder, source.stem, env)
 
 
 def line_numbers(pdf: Path, page: int) -> list[int]:

@@ -491,9 +491,13 @@ class LayoutError(RuntimeError):
         )
 
 
-def docx_to_pdf(docx: str | Path, folder: Path, name: str) -> Path:
+def docx_to_pdf(
+    docx: str | Path, folder: Path, name: str, env: dict[str, str] | None = None
+) -> Path:
     """The DOCX as LibreOffice (headless, a private profile) lays it out, as a PDF
-    ``folder/name.pdf``."""
+    ``folder/name.pdf`` (``env``: variables on top of this process's, e.g. a
+    fontconfig file)."""
+    import os
     import shutil
     import subprocess
     import tempfile
@@ -519,6 +523,7 @@ def docx_to_pdf(docx: str | Path, folder: Path, name: str) -> Path:
                 str(scratch),
                 str(copy),
             ],
+            env={**os.environ, **(env or {})},
             capture_output=True,
             text=True,
             check=False,
