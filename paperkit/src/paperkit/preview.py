@@ -118,9 +118,11 @@ def hold_folder(folder: Path):
 
 def watched_files(root: Path, paper: Paper) -> dict[str, str]:
     """Every file the preview watches, relative to ``root`` → what a change to it asks
-    for: ``text`` (a language's section file), ``manuscript`` (claims, glossary,
-    bibliography, defaults, templates), ``results`` (a file the text is resolved against,
-    written by Snakemake) or ``snakemake`` (what the results come from)."""
+    for: ``text`` (a language's section file) and ``checks`` (claims, glossary): the
+    checks, and the languages whose resolved text changed rendered again; ``manuscript``
+    (bibliography, Pandoc's defaults, templates): every language rendered again;
+    ``results`` (a file the text is resolved against, written by Snakemake): the results
+    read again; ``snakemake`` (what the results come from): Snakemake first."""
     manuscript = paper.manuscript
     kinds: dict[str, str] = {}
 
@@ -140,9 +142,9 @@ def watched_files(root: Path, paper: Paper) -> dict[str, str]:
     for lang in paper.codes:
         for path in paper.sources(lang):
             kinds[path] = "text"
-    for key in ("claims", "glossary"):
+    for key in ("claims", "glossary"):  # checked on every save; they render nothing
         if key in manuscript:
-            add(root / manuscript[key], "manuscript")
+            add(root / manuscript[key], "checks")
     add(root / manuscript["defaults"], "manuscript")
     for path in manuscript["templates"]:
         add(root / path, "manuscript")
