@@ -160,9 +160,10 @@ bundle: dev
 # (the URL is the first line printed), re-rendered on each save of the manuscript with the
 # claims and parity checked; a change to data, config or code goes to Snakemake. Ctrl-C
 # stops it; it writes only under manuscript/build/preview/ and removes that when it stops.
+# (@: the URL is the first line on the console, not the command.)
 PORT ?= 8765
 preview: env
-	$(BIN)/python -m paperkit.preview --port $(PORT)
+	@$(BIN)/python -m paperkit.preview --port $(PORT)
 
 # Every placeholder the text can use, with its value in each language and the rule
 # that makes it.

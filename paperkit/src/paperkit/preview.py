@@ -172,10 +172,10 @@ def result_files(paper: Paper) -> list[str]:
 
 def stamps(root: Path, paths) -> dict[str, tuple[int, int]]:
     """(modification time, size) of each file that exists."""
-    found = {}
+    found, base = {}, str(root)
     for path in paths:
         try:
-            status = os.stat(root / path)
+            status = os.stat(os.path.join(base, path))
         except FileNotFoundError:
             continue
         found[path] = (status.st_mtime_ns, status.st_size)
