@@ -255,7 +255,11 @@ def test_a_second_preview_on_the_same_folder_is_refused(scratch):
     try:
         url = first_line(first)
         second = start(scratch)
-        out, err = second.communicate(timeout=120)
+        try:
+            out, err = second.communicate(timeout=120)
+        except subprocess.TimeoutExpired:  # it did not refuse: stop it too
+            stop(second)
+            raise
         assert second.returncode == 2
         assert out == ""
         lines = err.strip().splitlines()
