@@ -107,8 +107,8 @@ def hold_folder(folder: Path):
         holder = handle.read().strip() or "another process"
         handle.close()
         raise PreviewRefused(
-            f"A preview already serves {folder.parent.parent} ({holder}); use it, or stop "
-            f"it (Ctrl-C) before starting another."
+            f"A preview already serves this paper from {folder} ({holder}); use it, or "
+            f"stop it (Ctrl-C) before starting another."
         ) from None
     return handle
 
@@ -246,6 +246,7 @@ class Warm:
         self.pdf_due: set[str] = set()
         self.version = 0  # bumped when anything shared by every language's render changes
         self.yamls: dict[str, tuple[str, object]] = {}  # file → (its text, its data)
+        self.results: dict[str, tuple[int, int]] = {}  # result file → its time and size
         self.claims_checked: tuple[object, list[dict]] = (None, [])
         self.compilers = {}  # language → its Typst compiler, kept warm
         self.load_paper()
@@ -255,11 +256,14 @@ class Warm:
     def load_paper(self) -> None:
         """Config, registry, labels: read again after Snakemake ran (they may have changed)."""
         config = yaml.safe_load(self.config_path.read_text(encoding="utf-8"))
-        self.paper = Paper.load(config, self.root)
-        self.labels = yaml.safe_load(
-            (self.root / self.paper.manuscript["labels"]).read_text(encoding="utf-8")
+        paper = Paper.load(config, self.root)
+        labels = yaml.safe_load(
+            (self.root / paper.manuscript["labels"]).read_text(encoding="utf-8")
         )
-        self.version += 1
+        if (config, labels) != (getattr(self, "config", None), getattr(self, "labels", None)):
+            self.version += 1
+        # the registry too is read again (the files the text is resolved against)
+        self.config, self.paper, self.labels = config, paper, labels
 
     def load_results(self) -> None:
         """Numbers, tables and where each figure and table came from."""
@@ -278,7 +282,12 @@ class Warm:
             for lang in paper.codes
         }
         self.provenance = made_by_records(paper, Path("results/provenance.json"))
-        self.version += 1
+        # Every language is rendered again only when a result file changed (a figure is
+        # in the HTML, not in the resolved text); Snakemake often has nothing to do.
+        results = stamps(self.root, result_files(paper))
+        if results != self.results:
+            self.results = results
+            self.version += 1
 
     # ---- a save
 
