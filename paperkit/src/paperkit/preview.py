@@ -70,6 +70,7 @@ from paperkit.numbers import merge_numbers
 from paperkit.paper import Paper
 from paperkit.parity import text_problems
 from paperkit.render import html_metadata, pandoc, typst_compiler, typst_pdf
+from paperkit.snakefile import pandoc_defaults_inputs
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built
 PREVIEW_FOLDER = "preview"  # under the paper's build folder (<manuscript>/build/)
@@ -126,13 +127,16 @@ def watched_files(root: Path, paper: Paper) -> dict[str, str]:
     manuscript = paper.manuscript
     kinds: dict[str, str] = {}
 
+    def name(path: Path) -> str:  # relative to root, or absolute (paperkit's own files)
+        return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
     def add(path: Path, kind: str) -> None:
         if path.is_file():
-            kinds[path.relative_to(root).as_posix()] = kind
+            kinds[name(path)] = kind
         elif path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and "__pycache__" not in child.parts:
-                    kinds.setdefault(child.relative_to(root).as_posix(), kind)
+                    kinds.setdefault(name(child), kind)
 
     for source in RESULT_SOURCES:
         add(root / source, "snakemake")
@@ -145,8 +149,9 @@ def watched_files(root: Path, paper: Paper) -> dict[str, str]:
     for key in ("claims", "glossary"):  # checked on every save; they render nothing
         if key in manuscript:
             add(root / manuscript[key], "checks")
-    add(root / manuscript["defaults"], "manuscript")
-    for path in manuscript["templates"]:
+    # Pandoc's defaults files and the filters and templates they name (the paper's own or
+    # paperkit's), and the files the paper's own defaults read besides
+    for path in [*pandoc_defaults_inputs(defaults_files(paper)), *manuscript.get("templates", [])]:
         add(root / path, "manuscript")
     for path in [*manuscript["bibliography"], *result_files(paper)]:
         add(root / path, "results" if path.startswith("results/") else "manuscript")
@@ -354,18 +359,7 @@ class Warm:
         return json.dumps(resolve(ast, context, mine), ensure_ascii=False, separators=(",", ":"))
 
     def defaults(self) -> dict[str, list[str]]:
-        """Pandoc's defaults files by pass, as the build's render job reads them: citations
-        first (citeproc, JSON to JSON), then each writer from that. (One Pandoc run with
-        both is a process fewer but not the same text: Turkish page ranges lose their
-        en dash in the Typst writer's output.)"""
-        folder = self.paper.manuscript["defaults"]
-        return {
-            "citeproc": [f"{folder}/citeproc.yaml"],
-            **{
-                kind: [f"{folder}/common.yaml", f"{folder}/{kind}.yaml"]
-                for kind in ("html", "typst")
-            },
-        }
+        return defaults_files(self.paper)
 
     def bibliography(self) -> list[str]:
         return [f"--bibliography={path}" for path in self.paper.manuscript["bibliography"]]
@@ -405,6 +399,21 @@ class Warm:
             self.compilers[lang] = typst_compiler()
         typst_pdf(out / "paper.typ", out / "paper.pdf", self.timestamp, self.compilers[lang])
         self.pdf_due.discard(lang)
+
+
+def defaults_files(paper: Paper) -> dict[str, list[str]]:
+    """Pandoc's defaults files by pass, as the build's render job reads them: citations
+    first (citeproc, JSON to JSON), then each writer from that. (One Pandoc run with both
+    is a process fewer but not the same text: Turkish page ranges lose their en dash in
+    the Typst writer's output.)"""
+    folder = paper.defaults_folder
+    return {
+        "citeproc": [os.path.join(folder, "citeproc.yaml")],
+        **{
+            kind: [os.path.join(folder, name) for name in ("common.yaml", f"{kind}.yaml")]
+            for kind in ("html", "typst")
+        },
+    }
 
 
 def joined(parts: list[dict]) -> dict:
