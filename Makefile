@@ -10,7 +10,7 @@ BIN := $(VENV)/bin
 CORES ?= all
 
 .PHONY: paper env dev slurm test test-fast lint bench verify manifest report changes numbers lock \
-	clean diff journal bundle revision
+	clean diff journal bundle revision preview
 
 paper: env
 	$(BIN)/snakemake --cores $(CORES)
@@ -163,6 +163,15 @@ journal: env
 WHEELS ?=
 bundle: dev
 	$(BIN)/python -m paperkit.bundle --base '$(BASE)' $(if $(filter 1 yes true,$(WHEELS)),--wheels)
+
+# A live preview for writing: every language's HTML and PDF at http://127.0.0.1:PORT/<lang>/
+# (the URL is the first line printed), re-rendered on each save of the manuscript with the
+# claims and parity checked; a change to data, config or code goes to Snakemake. Ctrl-C
+# stops it; it writes only under manuscript/build/preview/ and removes that when it stops.
+# (@: the URL is the first line on the console, not the command.)
+PORT ?= 8765
+preview: env
+	@$(BIN)/python -m paperkit.preview --port $(PORT)
 
 # Every placeholder the text can use, with its value in each language and the rule
 # that makes it.

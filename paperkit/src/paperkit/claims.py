@@ -570,3 +570,34 @@ def check_claims(
     if failures:
         raise ClaimError(f"{len(failures)} claim(s) fail:\n  " + "\n  ".join(failures))
     return outcomes
+
+
+def claims_outcomes(
+    numbers: dict,
+    claims_path: str,
+    labels: dict,
+    languages: list[str],
+    specification_paths: dict[str, str],
+) -> list[dict]:
+    """``check_claims`` on the claims file at ``claims_path`` (check_claims's job, and the
+    live preview's on every save): against ``numbers`` (name → paperkit.numbers.Number),
+    the specification tables (family → path) and each language's scope phrase
+    (``labels``); raises ClaimError quoting every claim that fails."""
+    import yaml
+
+    from paperkit.numbers import numeric_values, unverified_numbers
+
+    text = Path(claims_path).read_text(encoding="utf-8")
+    claims = parse_claims(yaml.safe_load(text), languages, claim_lines(text, claims_path))
+    tables = {
+        family: read_specification_table(path) for family, path in specification_paths.items()
+    }
+    phrases = {lang: labels[lang]["scope"]["main"] for lang in languages}
+    return check_claims(
+        claims,
+        numeric_values(numbers),
+        tables,
+        phrases,
+        unverified_numbers(numbers),
+        printed_decimals(numbers),
+    )

@@ -103,3 +103,58 @@ def parity_problems(
         *citation_problems(skeletons, bib, sources, bib_files),
         *label_problems(labels or {}),
     ]
+
+
+def text_problems(
+    asts: dict[str, dict],
+    sources: dict[str, str],
+    labels: dict,
+    labels_path: str,
+    bib_files: list[str],
+    glossaries: list[dict],
+) -> list[str]:
+    """Every problem of the parity check (check_parity's job, and the live preview's on
+    every save): the languages' texts (``asts``, language → Pandoc AST made by
+    ``paperkit.manuscript.read_sources``; ``sources``, file → text, to name places)
+    against each other, the bibliography files and the labels (``labels``, read from
+    ``labels_path``; a broken schema raises), and each text against every glossary."""
+    from pathlib import Path
+
+    from paperkit.glossary import glossary_problems, plain_text, validate_glossary
+    from paperkit.labels import validate_labels
+    from paperkit.manuscript import skeleton, source_blocks
+
+    validate_labels(labels, labels_path)
+    bibliography = "\n".join(Path(path).read_text("utf-8") for path in bib_files)
+    problems = parity_problems(
+        {lang: skeleton(ast) for lang, ast in asts.items()},
+        bibliography,
+        {lang: labels[lang] for lang in asts},
+        sources=sources,
+        bib_files=bib_files,
+    )
+    # The avoided variants of the glossary's terms, in the text and in the words of the
+    # figures and tables (the labels): a figure names a thing as the text does.
+    for glossary in glossaries:
+        validate_glossary(glossary)
+        for lang, ast in asts.items():
+            texts = {name: plain_text(blocks) for name, blocks in source_blocks(ast)}
+            texts |= {
+                f"{labels_path} {lang}.{key}": words
+                for key, words in label_words(labels.get(lang, {})).items()
+            }
+            problems += glossary_problems(texts, glossary.get(lang, []), lang)
+    return problems
+
+
+def label_words(labels, key: str = "") -> dict[str, str]:
+    """Every string of a language's labels by its dotted key (lists by position)."""
+    if isinstance(labels, str):
+        return {key: labels}
+    if not isinstance(labels, (dict, list)):
+        return {}  # a number or a flag: no words
+    items = labels.items() if isinstance(labels, dict) else enumerate(labels)
+    words: dict[str, str] = {}
+    for name, value in items:
+        words |= label_words(value, f"{key}.{name}" if key else str(name))
+    return words

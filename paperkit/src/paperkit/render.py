@@ -96,24 +96,47 @@ def pandoc(
     return run.stderr
 
 
-def typst_pdf(typ: Path, target: Path, timestamp: int) -> list[str]:
+def typst_pdf(
+    typ: Path, target: Path, timestamp: int, compiler: typst.Compiler | None = None
+) -> list[str]:
     """Compile a Typst file to PDF with the repository as root and a fixed date.
 
     Only Typst's bundled fonts are used (Libertinus Serif covers Turkish): fonts
     installed on the machine would otherwise leak into the PDF and make its bytes
     depend on where it was built. Returns Typst's warnings (e.g. a missing glyph).
+    ``compiler`` (made by ``typst_compiler``): one kept between compiles, which reuses
+    its fonts and what it laid out before (the live preview's).
     """
     source = APOSTROPHE_AFTER_DIGIT.sub("’", typ.read_text(encoding="utf-8"))
     try:
         # Compiled from bytes so that relative paths resolve from the root, as for Pandoc.
-        pdf, warnings = typst.compile_with_warnings(
-            source.encode("utf-8"), root=".", timestamp=timestamp, ignore_system_fonts=True
-        )
+        if compiler is None:
+            pdf, warnings = typst.compile_with_warnings(
+                source.encode("utf-8"), root=".", timestamp=timestamp, ignore_system_fonts=True
+            )
+        else:
+            pdf, warnings = compiler.compile_with_warnings(
+                source.encode("utf-8"), root=".", timestamp=timestamp
+            )
     except typst.TypstError as error:  # the diagnostic names the line of the .typ file
         raise RenderError(f"{typ}: {error.diagnostic or error}") from None
     with atomic_path(target) as temp:
         temp.write_bytes(pdf)
     return [str(warning.message) for warning in warnings]
+
+
+def html_metadata(labels: dict, repository_url: str = "") -> dict[str, str]:
+    """The HTML writer's metadata (words of its filters) from a language's ``labels``:
+    the provenance line's words, and where the repository is published (if it is)."""
+    return {
+        **{f"provenance-{key}": value for key, value in labels["provenance"].items()},
+        **({"provenance-base": repository_url} if repository_url else {}),
+    }
+
+
+def typst_compiler() -> typst.Compiler:
+    """A Typst compiler to keep between compiles (``typst_pdf``), with the same fonts."""
+    return typst.Compiler(root=".", ignore_system_fonts=True)
 
 
 def keep_last_good(documents: list[Path], folder: Path) -> None:

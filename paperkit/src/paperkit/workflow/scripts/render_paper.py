@@ -12,9 +12,9 @@ import yaml
 from paperkit.atomic import write_text
 from paperkit.jobs import run_job
 from paperkit.languages import Language
-from paperkit.manuscript import Context, read_tables, resolve
+from paperkit.manuscript import Context, claim_phrases, read_tables, resolve
 from paperkit.numbers import merge_numbers
-from paperkit.render import check_embedded_files, render_all
+from paperkit.render import check_embedded_files, html_metadata, render_all
 
 snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
@@ -39,16 +39,9 @@ def main() -> None:
         claims=set(yaml.safe_load(Path(snakemake.input.claims).read_text("utf-8"))),
         # The phrases the sentence carrying each claim's marker must contain (its scope,
         # its hedge), from the claims check's report.
-        claim_phrases={
-            outcome["claim"]: [
-                (required["phrase"], required["why"])
-                for required in outcome.get("phrases", {}).get(code, [])
-            ]
-            for outcome in json.loads(Path(snakemake.input.claims_checked).read_text("utf-8"))[
-                "claims"
-            ]
-            if outcome.get("phrases", {}).get(code)
-        },
+        claim_phrases=claim_phrases(
+            json.loads(Path(snakemake.input.claims_checked).read_text("utf-8"))["claims"], code
+        ),
         provenance=snakemake.params.provenance,
     )
     files = {p: Path(p).read_text(encoding="utf-8") for p in snakemake.input.sources}
@@ -66,14 +59,7 @@ def main() -> None:
         Path(out.resolved),
         defaults=snakemake.params.defaults,
         bibliography=list(snakemake.input.bibliography),
-        html_metadata={
-            **{f"provenance-{key}": value for key, value in labels["provenance"].items()},
-            **(
-                {"provenance-base": snakemake.params.repository_url}
-                if snakemake.params.repository_url
-                else {}
-            ),
-        },
+        html_metadata=html_metadata(labels, snakemake.params.repository_url),
         outputs={
             "html": Path(out.html),
             "docx": Path(out.docx),
