@@ -42,6 +42,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from paperkit.runner import MIRROR_VARIABLE, run_snakemake
+
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "tr")
 ID = re.compile(r"(?<![\w])([#@])(fig|sec):([A-Za-z0-9_]+(?:[-.][A-Za-z0-9_]+)*)")
@@ -248,13 +250,13 @@ def batch_latency(folder: Path, runs: int) -> list[float]:
         for lang in LANGUAGES:
             type_word(folder, lang, new_word(900 + index, lang))
         start = time.perf_counter()
-        subprocess.run(
-            [sys.executable, "-m", "snakemake", "--cores", "2"],
-            cwd=folder,
-            env=environment(folder),
-            check=True,
-            capture_output=True,
+        run = run_snakemake(
+            folder,
+            mirror=os.environ.get(MIRROR_VARIABLE),
+            cores=2,
+            env={"PYTHONDONTWRITEBYTECODE": "1"},
         )
+        run.check_returncode()
         times.append(time.perf_counter() - start)
         print(f"  batch run {index + 1}: {times[-1]:.2f} s", flush=True)
     return times

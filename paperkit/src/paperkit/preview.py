@@ -70,6 +70,7 @@ from paperkit.numbers import merge_numbers
 from paperkit.paper import Paper
 from paperkit.parity import text_problems
 from paperkit.render import html_metadata, pandoc, typst_compiler, typst_pdf
+from paperkit.runner import MIRROR_VARIABLE, start_snakemake
 from paperkit.snakefile import pandoc_defaults_inputs
 
 SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where built
@@ -654,9 +655,12 @@ class Preview:
         self.status.update(state="rebuilding", problems=[])
         print("results: handing the change to Snakemake …", flush=True)
         targets = result_files(warm.paper)
-        self.snakemake = subprocess.Popen(
-            [sys.executable, "-m", "snakemake", "--cores", str(self.cores), *targets],
-            cwd=self.root,
+        self.snakemake = start_snakemake(
+            self.root,
+            *targets,
+            # the mirror as this shell gives it (the paper's own build, not a copy)
+            mirror=os.environ.get(MIRROR_VARIABLE),
+            cores=self.cores,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
