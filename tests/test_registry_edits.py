@@ -123,10 +123,13 @@ def test_a_registry_edit_reruns_exactly_the_affected_jobs(scratch, mirror):
     )
     run = snakemake(scratch, "--dry-run", "--quiet", "rules", mirror=mirror)
     assert run.returncode == 0, run.stderr[-3000:]
+    # the figure's colours are checked again, and what a reader sees of the documents
     assert planned_rules(run.stdout + run.stderr) == {
         "all": 1,
         "figure_hosted": 1,
+        "check_figure_colours": 1,
         "render_paper": 2,
+        "check_layout": 2,
     }
 
     failed = snakemake(scratch, "results/figures/en/unhcr_hosted.svg", mirror=mirror)

@@ -21,10 +21,13 @@ second).
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import logging
+import os
 import shutil
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,8 +97,16 @@ def start_browser():
         "--allow-file-access-from-files",
     ):
         options.add_argument(argument)
+    # Chromium puts unix sockets in its profile, under TMPDIR: a socket's path may not be
+    # longer than 107 bytes, so a deep TMPDIR (a test's folder) would stop it starting.
+    # The profile goes in a short temporary folder of its own, removed at exit.
+    short = "/tmp" if os.path.isdir("/tmp") and os.access("/tmp", os.W_OK) else None
+    profile = tempfile.mkdtemp(prefix="chromium-", dir=short)
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    options.add_argument(f"--user-data-dir={profile}")
+    service = Service(executable_path=driver, env={**os.environ, "TMPDIR": profile})
     try:
-        return webdriver.Chrome(options=options, service=Service(executable_path=driver))
+        return webdriver.Chrome(options=options, service=service)
     except Exception as error:  # selenium wraps every start failure differently
         raise BrowserError(f"Chromium would not start under {driver}: {error}") from None
 
