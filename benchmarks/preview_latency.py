@@ -42,7 +42,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-from paperkit.runner import MIRROR_VARIABLE, run_snakemake
+from paperkit.runner import MIRROR_VARIABLE, run_snakemake, snakemake_environment
 
 ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "tr")
@@ -91,8 +91,13 @@ def type_word(folder: Path, lang: str, word: str) -> None:
 
 
 def environment(folder: Path) -> dict:
-    own_code = os.pathsep.join([str(folder / "paperkit" / "src"), str(folder / "src")])
-    return {**os.environ, "PYTHONPATH": own_code, "PYTHONDONTWRITEBYTECODE": "1"}
+    """The copy's own code on the path, as every Snakemake run gets it (paperkit.runner)."""
+    return snakemake_environment(
+        folder,
+        mirror=os.environ.get(MIRROR_VARIABLE),
+        epoch=os.environ.get("SOURCE_DATE_EPOCH"),
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
 
 
 def status(url: str) -> dict:
