@@ -30,6 +30,7 @@ family's results table; ``fit_its`` the paper's main specification in detail
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -208,6 +209,13 @@ def its_formula(outcome: str, setting: ItsSetting, choices: dict) -> str:
     return f"{outcome} ~ " + " + ".join(terms)
 
 
+def formula_inputs(design: pd.DataFrame, formula: str) -> pd.DataFrame:
+    """The columns of ``design`` that ``formula`` names, with a fresh index: exact
+    numbers (counts, dummies, months over 12) from which patsy builds the regressors."""
+    named = [name for name in design.columns if re.search(rf"\b{re.escape(name)}\b", formula)]
+    return design[named].reset_index(drop=True)
+
+
 def effect_terms(setting: ItsSetting, choices: dict) -> list[str]:
     """The terms whose ratios the results report."""
     terms = ["statement", "statement_trend"]
@@ -331,10 +339,13 @@ def fit_specifications(
         choices = group[0].choices
         series = sample(monthly, choices["start"], setting.last_month, choices["missing_month"])
         design = its_design(series, setting, choices)
-        y, exog = design_matrices(design, its_formula("detections", setting, choices))
-        # What is fitted: the counts and the design matrix (a hinge outside the sample,
-        # or a missing month outside it, leaves both as they are).
-        data = (y.reset_index(drop=True), exog.reset_index(drop=True))
+        formula = its_formula("detections", setting, choices)
+        y, exog = design_matrices(design, formula)
+        # What is fitted: the formula and the columns it reads (a hinge outside the
+        # sample, or a missing month outside it, leaves both as they are). Not the design
+        # matrix itself: the spline basis patsy derives from the trend differs in the last
+        # bit between BLAS kernels, and its fingerprint with it.
+        data = (formula, formula_inputs(design, formula))
         fitted = {
             estimator: fit_design(
                 y,
