@@ -110,10 +110,13 @@ lint: dev
 
 # Ratios, each the median of BENCH_RUNS alternating runs: against BENCH_BASE (default the
 # previous commit), snakemake --version, pandoc + XeLaTeX (if installed); render scaling.
+# BENCH_ARGS adds options, e.g. a past change against its parent, cold builds only:
+# make bench BENCH_BASE=f0e44c2~1 BENCH_ARGS='--this f0e44c2 --cold-only'
 BENCH_BASE ?= HEAD~1
 BENCH_RUNS ?= 3
+BENCH_ARGS ?=
 bench: env
-	$(BIN)/python benchmarks/benchmark.py --baseline '$(BENCH_BASE)' --runs $(BENCH_RUNS)
+	$(BIN)/python benchmarks/benchmark.py --baseline '$(BENCH_BASE)' --runs $(BENCH_RUNS) $(BENCH_ARGS)
 
 # Rebuild a clean clone in a scratch folder and compare every output's bytes with
 # reproducibility/manifest.sha256 (`make manifest` records it from a clean build).

@@ -29,6 +29,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -62,8 +63,11 @@ def copy_project(target: Path) -> None:
 
 def timed_build(
     workdir: Path, env: dict, cores: int, python: str = sys.executable
-) -> tuple[float, int]:
-    """Run snakemake once; return (seconds, peak RSS of the process tree in bytes)."""
+) -> tuple[float, float, int]:
+    """Run snakemake once; return (seconds, CPU seconds of the process tree, peak RSS of
+    the process tree in bytes). CPU seconds (user and system, of Snakemake and every job
+    it waited for) move far less than wall time when other work shares the machine."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = start_snakemake(
         workdir,
@@ -93,11 +97,13 @@ def timed_build(
     sampler.start()
     _, stderr = process.communicate()
     seconds = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     done.set()
     sampler.join()
     if process.returncode:
         raise SystemExit(f"build failed in {workdir}:\n{stderr[-3000:]}")
-    return seconds, peak
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return seconds, cpu, peak
 
 
 def copy_commit(ref: str, target: Path) -> None:
@@ -244,43 +250,49 @@ def baseline_python(ref: str, folder: Path, env: dict) -> str:
     return str(folder / ".venv" / "bin" / "python")
 
 
-def compare_builds(trees: list[Tree], env: dict, cores: int, runs: int) -> dict:
-    """Cold build, no-change run and text edit of each tree, the trees in turn, ``runs``
-    times; the no-change runs alternate with ``snakemake --version`` too."""
-    times: dict[str, dict[str, list[float]]] = {
-        t.name: {"cold_build_s": [], "no_change_s": [], "text_edit_s": [], "version_s": []}
-        for t in trees
-    }
+def compare_builds(
+    trees: list[Tree], env: dict, cores: int, runs: int, cold_only: bool = False
+) -> dict:
+    """Cold build (wall and CPU seconds), no-change run and text edit of each tree, the
+    trees in turn, ``runs`` times; the no-change runs alternate with ``snakemake
+    --version`` too. ``cold_only``: the cold builds alone."""
+    keys = ("cold_build_s", "cold_build_cpu_s", "no_change_s", "text_edit_s", "version_s")
+    times: dict[str, dict[str, list[float]]] = {t.name: {key: [] for key in keys} for t in trees}
     peaks: dict[str, list[int]] = {t.name: [] for t in trees}
     for _ in range(runs):
         for tree in trees:
-            seconds, peak = timed_build(tree.fresh(), env, cores, tree.python)
+            seconds, cpu, peak = timed_build(tree.fresh(), env, cores, tree.python)
             times[tree.name]["cold_build_s"].append(seconds)
+            times[tree.name]["cold_build_cpu_s"].append(cpu)
             peaks[tree.name].append(peak)
-    for index in range(runs):
+    for index in range(0 if cold_only else runs):
         for tree in trees:
-            seconds, _ = timed_build(tree.current, env, cores, tree.python)
+            seconds, _, _ = timed_build(tree.current, env, cores, tree.python)
             times[tree.name]["no_change_s"].append(seconds)
             version = snakemake_command("--version", cores=None, python=tree.python)
             times[tree.name]["version_s"].append(timed_command(version, tree.current, env))
         for tree in trees:
             edit_text(tree.current, index + 1)
-            seconds, peak = timed_build(tree.current, env, cores, tree.python)
+            seconds, _, peak = timed_build(tree.current, env, cores, tree.python)
             times[tree.name]["text_edit_s"].append(seconds)
             peaks[tree.name].append(peak)
     out = {}
     for tree in trees:
-        entry = {key: round(median(values), 2) for key, values in times[tree.name].items()}
+        entry = {
+            key: round(median(values), 2) for key, values in times[tree.name].items() if values
+        }
         entry["peak_memory_mib"] = round(max(peaks[tree.name]) / 2**20)
-        entry["no_change_over_version"] = paired_ratio(
-            times[tree.name]["no_change_s"], times[tree.name]["version_s"]
-        )
+        if not cold_only:
+            entry["no_change_over_version"] = paired_ratio(
+                times[tree.name]["no_change_s"], times[tree.name]["version_s"]
+            )
         out[tree.name] = entry
     for base in trees[1:]:
         mine, theirs = times[trees[0].name], times[base.name]
         ratios = {
             key: paired_ratio(mine[key], theirs[key])
-            for key in ("cold_build_s", "no_change_s", "text_edit_s")
+            for key in ("cold_build_s", "cold_build_cpu_s", "no_change_s", "text_edit_s")
+            if mine[key]
         }
         ratios["peak_memory_mib"] = round(
             out[trees[0].name]["peak_memory_mib"] / out[base.name]["peak_memory_mib"], 2
@@ -396,27 +408,46 @@ def main() -> None:
         help="a commit to compare with in the same run (repeatable); =PYTHON: the Python "
         "that builds it (default: this one if REF locks the same environment, else made)",
     )
+    parser.add_argument(
+        "--this",
+        metavar="REF",
+        help="build this commit instead of the working tree (to measure a past change "
+        "against its parent: --this REF --baseline REF~1)",
+    )
+    parser.add_argument(
+        "--cold-only",
+        action="store_true",
+        help="cold builds only (no text edit, no-change run, PDF routes or scaling)",
+    )
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     from scaling import render_scaling
 
     mirror = os.environ.get("PAPER_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")
     env = {**os.environ, "PAPER_DATA_MIRROR": mirror, "SOURCE_DATE_EPOCH": "1700000000"}
-    figures: dict = {"cores": args.cores, "runs": args.runs}
+    figures: dict = {"cores": args.cores, "runs": args.runs, "this": args.this or "this"}
     with tempfile.TemporaryDirectory(prefix="paper-bench-") as temp:
         folder = Path(temp)
-        # This tree as it is now, copied once: edits made while the benchmark runs stay out.
-        snapshot = folder / "snapshot"
-        snapshot.mkdir()
-        copy_project(snapshot)
-        trees = [
-            Tree(
+        if args.this:
+            this = Tree(
+                args.this,
+                lambda t: copy_commit(args.this, t),
+                baseline_python(args.this, folder / "env-this", env),
+                folder,
+            )
+        else:
+            # This tree as it is now, copied once: edits made while the benchmark runs
+            # stay out.
+            snapshot = folder / "snapshot"
+            snapshot.mkdir()
+            copy_project(snapshot)
+            this = Tree(
                 "this",
                 lambda t: shutil.copytree(snapshot, t, dirs_exist_ok=True),
                 sys.executable,
                 folder,
             )
-        ]
+        trees = [this]
         for index, given in enumerate(args.baseline):
             ref, _, python = given.partition("=")
             # absolute, not resolved: the builds run in other folders, and a venv's python
@@ -427,12 +458,13 @@ def main() -> None:
                 else baseline_python(ref, folder / f"env-{index}", env)
             )
             trees.append(Tree(ref, lambda t, ref=ref: copy_commit(ref, t), python, folder))
-        figures["builds"] = compare_builds(trees, env, args.cores, args.runs)
+        figures["builds"] = compare_builds(trees, env, args.cores, args.runs, args.cold_only)
         workdir = trees[0].current
-        figures["pdf_routes"] = pdf_routes(workdir, args.runs)
-        figures["render_scaling"] = render_scaling(workdir, "en", (1, 4, 8), args.runs)
-        figures["multiverse"] = multiverse_figures(workdir)
-        figures["did_scaling"] = did_scaling(workdir)
+        if not args.cold_only:
+            figures["pdf_routes"] = pdf_routes(workdir, args.runs)
+            figures["render_scaling"] = render_scaling(workdir, "en", (1, 4, 8), args.runs)
+            figures["multiverse"] = multiverse_figures(workdir)
+            figures["did_scaling"] = did_scaling(workdir)
     report(figures)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
@@ -442,22 +474,32 @@ def report(figures: dict) -> None:
     from scaling import print_scaling
 
     builds = figures["builds"]
-    this = builds["this"]
+    this_name = figures.get("this", "this")
+    this = builds[this_name]
     print(f"Medians of {figures['runs']} alternating runs on {figures['cores']} cores.")
-    print(f"{'':<46}{'this':>10}{'other':>10}{'ratio':>9}  target")
+    print(f"{'':<46}{this_name:>10}{'other':>10}{'ratio':>9}  target")
     rows = []
     for ref, ratio in builds.get("ratio_to", {}).items():
         base = builds[ref]
         rows += [
             (f"cold build (s) vs {ref}", this["cold_build_s"], base["cold_build_s"],
              ratio["cold_build_s"], 0.6),
+            (f"cold build (CPU s) vs {ref}", this["cold_build_cpu_s"],
+             base["cold_build_cpu_s"], ratio["cold_build_cpu_s"], None),
+            (f"peak memory (MiB) vs {ref}", this["peak_memory_mib"],
+             base["peak_memory_mib"], ratio["peak_memory_mib"], None),
+        ]  # fmt: skip
+        if "text_edit_s" not in ratio:  # --cold-only
+            continue
+        rows += [
             (f"text edit → documents (s) vs {ref}", this["text_edit_s"],
              base["text_edit_s"], ratio["text_edit_s"], 0.6),
             (f"no-change run (s) vs {ref}", this["no_change_s"], base["no_change_s"],
              ratio["no_change_s"], None),
-            (f"peak memory (MiB) vs {ref}", this["peak_memory_mib"],
-             base["peak_memory_mib"], ratio["peak_memory_mib"], None),
         ]  # fmt: skip
+    if "pdf_routes" not in figures:  # --cold-only
+        print_rows(rows)
+        return
     rows.append(
         ("no-change run vs snakemake --version", this["no_change_s"], this["version_s"],
          this["no_change_over_version"], 1.2)
@@ -475,9 +517,7 @@ def report(figures: dict) -> None:
                 (f"render {k}× text vs 1× (CPU s)", scaling["cpu_s"][k]["total"],
                  scaling["cpu_s"][1]["total"], scaling["ratio_to_1x"][k]["total"], limit)
             )  # fmt: skip
-    for label, mine, other, ratio, limit in rows:
-        verdict = "" if limit is None else (f"≤ {limit} ok" if ratio <= limit else f"> {limit}")
-        print(f"{label:<46}{mine:>10}{other:>10}{ratio:>9}  {verdict}")
+    print_rows(rows)
     if "typst_s" not in routes:
         print(f"PDFs vs pandoc+XeLaTeX: {routes['xelatex']}")
     print_scaling(scaling)
@@ -488,6 +528,12 @@ def report(figures: dict) -> None:
             f"DiD k={row['k']:>2}: {row['observations']:>6} observations, "
             f"{row['clusters']:>4} clusters, {row['seconds']} s"
         )
+
+
+def print_rows(rows: list[tuple]) -> None:
+    for label, mine, other, ratio, limit in rows:
+        verdict = "" if limit is None else (f"≤ {limit} ok" if ratio <= limit else f"> {limit}")
+        print(f"{label:<46}{mine:>10}{other:>10}{ratio:>9}  {verdict}")
 
 
 if __name__ == "__main__":
