@@ -124,6 +124,29 @@ def test_a_figure_wider_than_the_text_block_fails_naming_it(tmp_path):
     assert problems_of(typst_pdf(tmp_path, TEXT + "\n\n" + fitting + "\n\n" + TEXT)) == []
 
 
+def test_a_figure_that_drifts_into_the_reference_list_fails_unless_floats_are_placed_first(
+    tmp_path,
+):
+    # a floating figure too tall for what is left of its page goes to the next page's
+    # top, past the reference list's heading (as Figure 8 did, en page 22)
+    figure = (
+        "#figure(rect(width: 100%, height: 45%), placement: auto, "
+        "caption: [Figure 8: Specification curve.], supplement: none)\n"
+    )
+    appendix = "= Appendix\n\n" + "\n\n".join([LOREM] * 5) + "\n\n" + figure
+    references = "\n\n= References\n\n" + "\n\n".join([LOREM] * 6)
+    problems = problems_of(typst_pdf(tmp_path, appendix + references, "drift"))
+    assert problems == [
+        "drift.pdf, page 2, Figure 8: set in the last section (2 References): a float of the "
+        "section before it drifted past its heading; place pending floats before it"
+    ]
+    # what paperkit's citations filter writes before the reference list: the figure
+    # opens the reference list's page, and the page before it, a third blank, ends the
+    # appendix
+    flushed = appendix + "\n\n#place.flush()" + references
+    assert problems_of(typst_pdf(tmp_path, flushed, "flushed")) == []
+
+
 def test_a_font_that_is_not_embedded_fails_naming_it(tmp_path):
     import pymupdf
 

@@ -9,6 +9,8 @@ names the page and the element:
   pushed to the next page);
 - a figure, table or line reaching beyond the text block;
 - a font that is not embedded (another machine would substitute it);
+- a figure or table set in the reference list (a float that drifted past the last
+  heading);
 - a citation without a year ("n.d.", "t.y.") or nested in another's parentheses
   ("(Türkiye Büyük Millet Meclisi (TBMM) 2013)").
 
@@ -248,7 +250,8 @@ def blank_pages(
     floats: bool = True,
 ) -> list[Problem]:
     """Pages more than ``share`` blank, except the last page and the page before one that
-    starts with a top-level heading (a section's end), where space is expected.
+    starts with a top-level heading (a section's end), or, with ``floats``, before the
+    page of the reference list's heading, where space is expected.
 
     Blank space inside the text block counts, whether it lies between elements (a float
     moved to the next page) or at the foot of the page; the header and footer do not.
@@ -256,9 +259,15 @@ def blank_pages(
     before a picture that was too tall for the space left is expected too.
     """
     problems = []
+    # the reference list's page: the figures and tables still pending are set before its
+    # heading (#place.flush(), paperkit's citations filter), at the top of that page, so
+    # that the page before it ends the last section with them
+    references = max((page.number for page in pages if page.headings), default=0)
     for index, page in enumerate(pages[:-1]):
         following = pages[index + 1]
-        ends_section = any(top < block.y0 + 0.25 * block.height for _, top in following.headings)
+        ends_section = any(
+            top < block.y0 + 0.25 * block.height for _, top in following.headings
+        ) or (floats and following.number == references)
         pushed = not floats and _pushed_on(page, following, block)
         blank = blank_share(page, block)
         if blank > share and not ends_section and not pushed:
@@ -339,6 +348,34 @@ def nested_citations(page: Page, document: str, captions: tuple[str, ...]) -> li
     ]
 
 
+def floats_in_reference_list(
+    pages: list[Page], document: str, captions: tuple[str, ...]
+) -> list[Problem]:
+    """Figures and tables set in the reference list: below the last top-level heading
+    (paperkit's papers end with the reference list, ``#refs``), where a float of the
+    section before it drifted."""
+    starts = [(page.number, top, title) for page in pages for title, top in page.headings]
+    if not starts:
+        return []
+    number, top, title = max(starts)
+    problems = []
+    for page in pages[number - 1 :]:
+        for index, word in enumerate(page.words[:-1]):
+            below = page.number > number or word.box.y0 > top
+            label = page.words[index + 1].text
+            if below and word.text in captions and label[:1].isdigit() and label.endswith(":"):
+                problems.append(
+                    Problem(
+                        document,
+                        page.number,
+                        f"{word.text} {label.rstrip(':')}",
+                        f"set in the last section ({title}): a float of the section before "
+                        "it drifted past its heading; place pending floats before it",
+                    )
+                )
+    return problems
+
+
 # A heading's number run into its text ("10.1The interrupted time series").
 GLUED_NUMBER = re.compile(r"^(\d+(?:\.\d+)+)([^\W\d_].*)$")
 
@@ -416,6 +453,7 @@ def check_pages(
         problems += undated_citations(page, document, no_date, captions)
         problems += nested_citations(page, document, captions)
     problems += blank_pages(pages, block, document, max_blank_share, captions, floats)
+    problems += floats_in_reference_list(pages, document, captions)
     return sorted(problems, key=lambda problem: problem.page)
 
 

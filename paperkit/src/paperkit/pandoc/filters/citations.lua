@@ -21,6 +21,9 @@
 --      an opening quote, as in ‘… What to Make of It?‘ (Kirişci 2012, English PDF),
 --      because the opening quote citeproc wrote (a literal ‘) is invisible to the
 --      guess. In citations and the reference list U+2019 is written literally.
+--    * Figures float (placement: auto, templates/header.typ): a figure of the last
+--      section could be set on a page of the reference list. Pending floats are
+--      placed (#place.flush()) before the heading of the reference list.
 
 -- The terms of citeproc's tr-TR locale (locales/tr-TR.xml) that begin with a
 -- dotted i: "in" (içinde), "long-ordinal-02" (ikinci), "internet".
@@ -95,6 +98,20 @@ local function literal_apostrophes(inlines)
   })
 end
 
+-- The reference list (Div #refs) and the heading just before it, if any, follow
+-- every pending float.
+local function flush_floats_before_references(doc)
+  for index, block in ipairs(doc.blocks) do
+    if block.t == "Div" and block.identifier == "refs" then
+      local at = index
+      if index > 1 and doc.blocks[index - 1].t == "Header" then at = index - 1 end
+      doc.blocks:insert(at, pandoc.RawBlock("typst", "#place.flush()"))
+      return doc
+    end
+  end
+  return doc
+end
+
 local function typst_pass(doc)
   doc = doc:walk({
     Div = function(div)
@@ -110,6 +127,7 @@ local function typst_pass(doc)
       return cite
     end,
   })
+  doc = flush_floats_before_references(doc)
   return doc:walk({
     Span = function(span)
       local lang = primary(span.attributes.lang)
