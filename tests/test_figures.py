@@ -277,3 +277,27 @@ def test_matplotlib_ids_are_renamed_in_document_order():
     out = stable_ids(svg("pdad2647339"), "f")
     assert 'id="f-1"' in out and "url(#f-1)" in out and 'href="#f-2"' in out
     assert "pdad2647339" not in out and "m0123456789" not in out
+
+
+def test_a_drawing_job_draws_every_figure_without_importing_scipy_stats():
+    """seaborn would import scipy.stats (about 0.9 CPU s in each drawing job) for a kernel
+    density no figure draws; the drawing functions hold it back, and scipy.stats still
+    imports afterwards."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tests import test_figures as t\n"
+        "for drawing in t.DRAWINGS:\n"
+        "    for code in ('en', 'tr'):\n"
+        "        drawing(code, t.LABELS[code], t.languages()[code]).canvas.draw()\n"
+        "assert 'scipy.stats' not in sys.modules, 'seaborn imported scipy.stats'\n"
+        "import scipy.stats\n"
+        "print(scipy.stats.norm.cdf(0))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "0.5"
