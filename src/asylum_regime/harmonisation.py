@@ -10,6 +10,7 @@ import pandas as pd
 
 from asylum_regime.coding import benchmark_violations, read_alignment, read_table
 from asylum_regime.indices import (
+    decoupling_test,
     legislative_index,
     policy_index,
     practice_components,
@@ -217,10 +218,15 @@ class IndexParts:
             weights = fixed_components(components, weights, minimum)
             minimum = len(weights)
         practice = practice_index(components, weights, minimum)
+        # A component the specification leaves out is not part of its indices: its
+        # column would show a series (the readmission status running on, the visa 0)
+        # that nothing in the specification uses.
+        left_out = [name for name in ("readmission", "visa") if choices[name] == "off"]
         return (
             legislative.rename(columns={"index": "legislative"})
             .merge(self.policy(unverified).rename(columns={"index": "policy"}), on="year")
             .merge(practice.rename(columns={"index": "practice"}), on="year")
+            .drop(columns=left_out)
         )
 
 
@@ -311,6 +317,8 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
         "legislative_rise_after_peak": float(
             legislative[legislative.index >= legislative.idxmax()].diff().max()
         ),
+        # the decoupling test fixed before its result (``decoupling_test``)
+        **decoupling_test(legislative, annual["practice"]),
         "practice_below_legislation": bool(
             len(both) and (both["practice"] < both["legislative"]).all()
         ),
