@@ -152,9 +152,17 @@ def test_the_alternatives_add_the_readmission_status_and_the_visa_component():
 
 def test_the_specification_row_carries_the_decoupling_test():
     specification = SimpleNamespace(ident="indices-test", choices=MAIN)
-    row = index_specification_row(stub_parts(), specification)
+    # a disbursement reported for 2021, a year without a practice index, is outside
+    # the window the acts are compared over
+    reported_later = COMPONENTS.assign(funding=[*COMPONENTS["funding"][:-1], 0.9])
+    row = index_specification_row(stub_parts(reported_later), specification)
     assert row["decoupling_law_years"] == 1
     assert row["decoupling_contradicted"] is False  # practice rose in 2019
+    # how far each act moved over the practice window 2016-2020
+    assert row["funding_range"] == pytest.approx(0.67 - 0.11)
+    assert row["resettlement_range"] == pytest.approx(0.40 - 0.04)
+    assert row["returns_range"] == pytest.approx(0.03 - 0.01)
+    assert row["returns_max"] == pytest.approx(0.03)
     announced = {**MAIN, "readmission": "announced_2019"}
     falling = COMPONENTS.assign(readmission=[np.nan, np.nan, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0])
     row = index_specification_row(

@@ -278,6 +278,7 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
     annual = computed.set_index("year")
     legislative, practice = annual["legislative"], annual["practice"].dropna()
     both = annual.dropna(subset=["legislative", "practice"])
+    acts = annual[["returns", "resettlement", "funding"]].reindex(practice.index)
     return {
         # the coding's model: its annual indices and components, every value
         "fit": fit_fingerprint(computed[sorted(computed.columns)]),
@@ -317,6 +318,10 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
         "legislative_rise_after_peak": float(
             legislative[legislative.index >= legislative.idxmax()].diff().max()
         ),
+        # how far each act moved over the years practice is measured, and the highest
+        # share of arrivals returned ("moved far more than returns, which stayed marginal")
+        **{f"{name}_range": float(acts[name].max() - acts[name].min()) for name in acts},
+        "returns_max": float(acts["returns"].max()),
         # the decoupling test fixed before its result (``decoupling_test``)
         **decoupling_test(legislative, annual["practice"]),
         "practice_below_legislation": bool(
