@@ -10,6 +10,7 @@ import pandas as pd
 
 from asylum_regime.coding import benchmark_violations, read_alignment, read_table
 from asylum_regime.indices import (
+    decoupling_test,
     legislative_index,
     policy_index,
     practice_components,
@@ -217,10 +218,15 @@ class IndexParts:
             weights = fixed_components(components, weights, minimum)
             minimum = len(weights)
         practice = practice_index(components, weights, minimum)
+        # A component the specification leaves out is not part of its indices: its
+        # column would show a series (the readmission status running on, the visa 0)
+        # that nothing in the specification uses.
+        left_out = [name for name in ("readmission", "visa") if choices[name] == "off"]
         return (
             legislative.rename(columns={"index": "legislative"})
             .merge(self.policy(unverified).rename(columns={"index": "policy"}), on="year")
             .merge(practice.rename(columns={"index": "practice"}), on="year")
+            .drop(columns=left_out)
         )
 
 
@@ -272,6 +278,7 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
     annual = computed.set_index("year")
     legislative, practice = annual["legislative"], annual["practice"].dropna()
     both = annual.dropna(subset=["legislative", "practice"])
+    acts = annual[["returns", "resettlement", "funding"]].reindex(practice.index)
     return {
         # the coding's model: its annual indices and components, every value
         "fit": fit_fingerprint(computed[sorted(computed.columns)]),
@@ -311,6 +318,12 @@ def index_specification_row(parts: IndexParts, specification) -> dict:
         "legislative_rise_after_peak": float(
             legislative[legislative.index >= legislative.idxmax()].diff().max()
         ),
+        # how far each act moved over the years practice is measured, and the highest
+        # share of arrivals returned ("moved far more than returns, which stayed marginal")
+        **{f"{name}_range": float(acts[name].max() - acts[name].min()) for name in acts},
+        "returns_max": float(acts["returns"].max()),
+        # the decoupling test fixed before its result (``decoupling_test``)
+        **decoupling_test(legislative, annual["practice"]),
         "practice_below_legislation": bool(
             len(both) and (both["practice"] < both["legislative"]).all()
         ),

@@ -341,6 +341,39 @@ def practice_components(
     return components.reset_index()
 
 
+def decoupling_test(legislative: pd.Series, practice: pd.Series, tolerance: float = 1e-9) -> dict:
+    """The test of decoupling fixed before its result: the pattern that would contradict
+    it, in the year-on-year changes over the years practice is measured.
+
+    ``legislative`` and ``practice``: annual series indexed by year (practice NaN where
+    undefined). A year counts when practice is defined in it and in the year before; the
+    law *moved* in it when the legislative index changed by more than ``tolerance``.
+    Coupling, the contrary of decoupling, predicts that practice moves when the law
+    moves and in its direction. Decoupling is contradicted when, in every year in which
+    the law moved, practice changed in the same direction as the law and by more than in
+    any year in which the law stood still. With no year in which the law moved, the test
+    cannot be made (``law_years`` 0, never contradicted).
+    """
+    defined = practice.dropna()
+    years = [year for year in defined.index if year - 1 in defined.index]
+    practice_change = pd.Series({year: defined[year] - defined[year - 1] for year in years})
+    law_change = pd.Series(
+        {year: legislative[year] - legislative[year - 1] for year in years}, dtype=float
+    )
+    moved = law_change.abs() > tolerance
+    still = practice_change[~moved].abs()
+    bound = float(still.max()) if len(still) else 0.0
+    along = [
+        np.sign(practice_change[year]) == np.sign(law_change[year])
+        and abs(practice_change[year]) > bound
+        for year in law_change.index[moved]
+    ]
+    return {
+        "decoupling_law_years": int(moved.sum()),
+        "decoupling_contradicted": bool(along) and all(along),
+    }
+
+
 def implementation_numbers(statement: pd.DataFrame) -> dict[str, dict]:
     """Reported returns the text quotes: the count on each 31 December a report gives
     (``returns_end_<year>``) and the last count with its date (``returns_last``,

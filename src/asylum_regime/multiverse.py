@@ -261,6 +261,26 @@ def robust_numbers(
                     "count",
                     "Index specifications (distinct) in which practice fell after its peak.",
                 ),
+                # the decoupling test (asylum_regime.indices.decoupling_test)
+                "mv_decoupling_testable": number_entry(
+                    int((defined["decoupling_law_years"] > 0).sum()),
+                    "count",
+                    "Index specifications (distinct) with a year in the practice window in "
+                    "which the legislative index changed (where the decoupling test can fail).",
+                ),
+                "mv_decoupling_contradicted": number_entry(
+                    int(defined["decoupling_contradicted"].astype(bool).sum()),
+                    "count",
+                    "Index specifications (distinct) in which practice moved with the law: "
+                    "in every year the law changed, in its direction and by more than in "
+                    "any year it stood still.",
+                ),
+                "mv_decoupling_law_years_max": number_entry(
+                    int(defined["decoupling_law_years"].max()),
+                    "count",
+                    "Most years in the practice window in which the legislative index "
+                    "changed, over the specifications.",
+                ),
                 "mv_practice_peaked_last": number_entry(
                     int((defined["practice_fall"] <= 0).sum()),
                     "count",

@@ -248,6 +248,17 @@ def _index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> di
             f"Highest value of the practice component '{component}'.",
             1,
         )
+    practice = annual["practice"].dropna()
+    if len(practice) >= 2:
+        numbers["practice_index_min_change"] = decimal(
+            practice.diff().min(),
+            "Smallest year-on-year change of the practice index (negative: it fell).",
+        )
+    returns = annual["returns"].dropna()
+    if len(returns):
+        numbers["practice_returns_max_year"] = year(
+            returns.idxmax(), "Year of the highest share of arrivals returned."
+        )
     # What drove the practice index's last change, and how far each component moved over
     # the years practice is measured (the claims test "fell back when", "moved far more").
     practice_years = annual["practice"].dropna().index
@@ -349,8 +360,18 @@ def specification_numbers(spec: dict, dimensions: dict, choices: dict) -> dict[s
             practice["min_components"], "count", "Fewest components for a practice index value."
         ),
         "practice_components_total": number(
-            len(practice["weights"]), "count", "Components of the practice index."
+            len([name for name in practice["weights"] if choices.get(name, "on") != "off"]),
+            "count",
+            "Components of the practice index in the main specification.",
         ),
+        "practice_components_coded": number(
+            len(practice["weights"]),
+            "count",
+            "Components of the practice index coded (the main specification's and the "
+            "multiverse's alternatives).",
+        ),
+        # the level the text and the indices' specification curve measure both against
+        "index_half": number(spec["half"], "decimal", "Half of the commitments or acquis.", 2),
     }
 
 

@@ -137,21 +137,23 @@ def indices_table(rows: list[dict], labels: dict, lang: Language) -> str:
 
 def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
     """Every year's three indices and practice components (the appendix series), from
-    the first year any index changes. Nine columns: each head is one short word
+    the first year any index changes: the components the rows carry (those of the
+    specification; one it leaves out has no column). Each head is one short word
     (``tables.annual_columns``), spelt out in the note beneath."""
+    components = [name for name in COMPONENTS if rows and name in rows[0]]
     body = [
         [
             str(row["year"]),
-            *[_index_cell(row[name], lang) for name in (*INDICES, *COMPONENTS)],
+            *[_index_cell(row[name], lang) for name in (*INDICES, *components)],
         ]
         for row in rows
     ]
     heads = labels["tables"]["annual_columns"]
     return (
         pipe_table(
-            [labels["year"], *[heads[name] for name in (*INDICES, *COMPONENTS)]],
+            [labels["year"], *[heads[name] for name in (*INDICES, *components)]],
             body,
-            ["l", *["r"] * (len(INDICES) + len(COMPONENTS))],
+            ["l", *["r"] * (len(INDICES) + len(components))],
         )
         + "\n"
         + labels["tables"]["note_annual"]
