@@ -10,12 +10,14 @@ import pandas as pd
 
 from asylum_regime.coding import benchmark_violations, read_alignment, read_table
 from asylum_regime.indices import (
+    annual_scores,
     decoupling_test,
     legislative_index,
     policy_index,
     practice_components,
     practice_index,
 )
+from paperkit.numbers import number_entry
 from paperkit.validate import ValidationError
 
 INDEX_NAMES = ("legislative", "policy", "practice")
@@ -103,6 +105,92 @@ def verified_only(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     }
 
 
+def disputed_units(second_coding: pd.DataFrame) -> pd.DataFrame:
+    """The units the two independent codings scored differently (``requirement_id``,
+    ``valid_from``), whatever the reconciliation made of them."""
+    differ = second_coding["first_score"].astype(float) != second_coding["second_score"].astype(
+        float
+    )
+    return second_coding.loc[differ, ["requirement_id", "valid_from"]].reset_index(drop=True)
+
+
+def agreed_units_only(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """The inputs with the alignment intervals the coders disagreed on marked ``left_out``
+    (the legislative index then leaves each such requirement out of the years the interval
+    is in force). Units the second coding does not cover stay, as singly coded. Every
+    disputed unit must be an interval of the alignment coding."""
+    if "second_coding" not in tables:
+        raise ValueError(
+            "multiverse coding 'agreed_only' needs the second coding "
+            "(data/raw/legal/second_coding.csv) among the inputs of the job"
+        )
+    alignment = tables["alignment"]
+    disputed = disputed_units(tables["second_coding"])
+    keys = set(zip(alignment["requirement_id"], alignment["valid_from"], strict=True))
+    unknown = [
+        f"{unit.requirement_id} from {unit.valid_from.date()}"
+        for unit in disputed.itertuples()
+        if (unit.requirement_id, unit.valid_from) not in keys
+    ]
+    if unknown:
+        raise ValueError(
+            "data/raw/legal/second_coding.csv: disputed units that are not alignment "
+            f"intervals ({', '.join(unknown)}); the facts check (results/checks/facts.json) "
+            "must pass first"
+        )
+    marked = set(zip(disputed["requirement_id"], disputed["valid_from"], strict=True))
+    left_out = [
+        key in marked
+        for key in zip(alignment["requirement_id"], alignment["valid_from"], strict=True)
+    ]
+    return {**tables, "alignment": alignment.assign(left_out=left_out)}
+
+
+def agreed_only_numbers(tables: dict[str, pd.DataFrame], spec: dict, choices: dict) -> dict:
+    """What the agreed-units coding leaves out of the legislative index, with the other
+    choices of ``choices`` (the main specification's): the disputed units of the benchmark
+    instruments, and the requirement-years they take out of the index, over all its years
+    and in its last."""
+    first, last = spec["first_year"], spec["last_year"]
+
+    def scored(coding: str) -> pd.DataFrame:
+        marked = agreed_units_only(tables) if coding == "agreed_only" else tables
+        kept = verified_only(marked) if choices["unverified"] == "exclude" else marked
+        return annual_scores(benchmark_coding(kept["alignment"], spec), first, last)
+
+    every, agreed = scored("reconciled"), scored("agreed_only")
+    alignment = agreed_units_only(tables)["alignment"]
+    benchmark = benchmark_coding(alignment, spec)
+
+    def count(value: int, description: str) -> dict:
+        return number_entry(int(value), "count", description)
+
+    return {
+        "agreed_only_units_left_out": count(
+            benchmark["left_out"].sum(),
+            "Intervals of the benchmark instruments' requirements that the two coders scored "
+            "differently (left out by the agreed-units coding).",
+        ),
+        "agreed_only_requirement_years": count(
+            len(every), "Requirement-years of the legislative index (main specification)."
+        ),
+        "agreed_only_requirement_years_left_out": count(
+            len(every) - len(agreed),
+            "Requirement-years the agreed-units coding leaves out of the legislative index "
+            "(main specification's other choices).",
+        ),
+        "agreed_only_requirements_last": count(
+            (every["year"] == last).sum(),
+            "Requirements in the legislative index of the last year (main specification).",
+        ),
+        "agreed_only_requirements_left_out_last": count(
+            (every["year"] == last).sum() - (agreed["year"] == last).sum(),
+            "Requirements the agreed-units coding leaves out of the last year's legislative "
+            "index (main specification's other choices).",
+        ),
+    }
+
+
 def practice_setting(spec: dict, choices: dict) -> tuple[dict, dict[str, float]]:
     """The practice configuration and component weights of one specification: the
     readmission component left out or ending at the chosen event, the visa component
@@ -135,7 +223,7 @@ class IndexParts:
     """The parts of the annual indices, each computed once for the choices it depends on.
 
     The specifications of a multiverse batch share most parts: the policy index depends
-    on no choice but ``unverified``, the legislative index on three of the seven, the
+    on no choice but ``unverified``, the legislative index on four of the eight, the
     practice components on three; the visa choice and the component set only reweight
     the components. Asking this object for each specification's indices computes every
     part once per distinct key, with the same numbers as computing each afresh (the
@@ -153,18 +241,25 @@ class IndexParts:
             self._made[key] = make()
         return self._made[key]
 
-    def inputs(self, unverified: str) -> dict[str, pd.DataFrame]:
-        return self._once(
-            ("inputs", unverified),
-            lambda: verified_only(self.tables) if unverified == "exclude" else self.tables,
-        )
+    def inputs(self, unverified: str, coding: str = "reconciled") -> dict[str, pd.DataFrame]:
+        """The inputs of a specification: without the unverified facts or not, and (only
+        the alignment coding) every reconciled unit or the agreed units only."""
 
-    def legislative(self, unverified: str, partial_credit: float, weighting: str) -> pd.DataFrame:
+        def make() -> dict[str, pd.DataFrame]:
+            # marked first: the disputed units are intervals of the whole coding
+            tables = agreed_units_only(self.tables) if coding == "agreed_only" else self.tables
+            return verified_only(tables) if unverified == "exclude" else tables
+
+        return self._once(("inputs", unverified, coding), make)
+
+    def legislative(
+        self, unverified: str, partial_credit: float, weighting: str, coding: str = "reconciled"
+    ) -> pd.DataFrame:
         spec = self.spec
         return self._once(
-            ("legislative", unverified, partial_credit, weighting),
+            ("legislative", unverified, partial_credit, weighting, coding),
             lambda: legislative_index(
-                benchmark_coding(self.inputs(unverified)["alignment"], spec),
+                benchmark_coding(self.inputs(unverified, coding)["alignment"], spec),
                 spec["first_year"],
                 spec["last_year"],
                 partial_credit,
@@ -207,10 +302,13 @@ class IndexParts:
 
     def annual(self, choices: dict) -> pd.DataFrame:
         """The three annual indices of one specification (``choices``: partial credit,
-        weighting, unverified facts in or out, readmission and visa components, fixed or
-        available component set, funding envelope), with the practice components."""
+        weighting, unverified facts in or out, every reconciled unit of the alignment coding
+        or the agreed ones only, readmission and visa components, fixed or available
+        component set, funding envelope), with the practice components."""
         unverified = choices["unverified"]
-        legislative = self.legislative(unverified, choices["partial_credit"], choices["weighting"])
+        legislative = self.legislative(
+            unverified, choices["partial_credit"], choices["weighting"], choices["coding"]
+        )
         practice_spec, weights = practice_setting(self.spec, choices)
         components = self.components(choices, practice_spec)
         minimum = practice_spec["min_components"]
@@ -253,6 +351,8 @@ def harmonisation_indices(
     by group, and the legislative sensitivity runs over the multiverse's partial credit ×
     weighting, without each instrument and without unverified requirements."""
     annual = annual_indices(tables, monthly_arrivals, spec, choices)
+    if choices["coding"] == "agreed_only":
+        tables = agreed_units_only(tables)
     if choices["unverified"] == "exclude":
         tables = verified_only(tables)
     first, last = spec["first_year"], spec["last_year"]

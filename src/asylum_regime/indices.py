@@ -46,25 +46,36 @@ def annual_scores(coding: pd.DataFrame, first: int, last: int) -> pd.DataFrame:
     ``coding`` has one row per requirement × interval with ``requirement_id``,
     ``eu_instrument_id``, ``group``, ``applicable`` (bool), ``valid_from``,
     ``valid_to`` (NaT = open) and ``score``. A requirement with no interval in
-    force on the day scores 0 (no Turkish provision existed).
+    force on the day scores 0 (no Turkish provision existed). An optional boolean
+    column ``left_out`` marks intervals kept out of the index (the coders disagreed on
+    them, ``harmonisation.agreed_units_only``): a requirement is then left out of the
+    years in which such an interval is in force, not scored 0 in them.
     """
     applicable = coding[coding["applicable"]]
+    if "left_out" not in applicable:
+        applicable = applicable.assign(left_out=False)
     grid = applicable.drop_duplicates("requirement_id")[
         ["requirement_id", "eu_instrument_id", "group"]
     ].merge(year_ends(first, last), how="cross")
     intervals = grid.merge(
-        applicable[["requirement_id", "valid_from", "valid_to", "score"]], on="requirement_id"
+        applicable[["requirement_id", "valid_from", "valid_to", "score", "left_out"]],
+        on="requirement_id",
     )
     in_force = intervals[
         (intervals["valid_from"] <= intervals["date"])
         & (intervals["valid_to"].isna() | (intervals["valid_to"] >= intervals["date"]))
     ]
+    scores = grid.merge(
+        in_force[["requirement_id", "year", "score", "left_out"]],
+        on=["requirement_id", "year"],
+        how="left",
+    )
+    kept = scores["left_out"].ne(True)
     return (
-        grid.merge(
-            in_force[["requirement_id", "year", "score"]], on=["requirement_id", "year"], how="left"
-        )
+        scores[kept]
         .assign(score=lambda f: f["score"].fillna(0.0))
-        .drop(columns="date")
+        .drop(columns=["date", "left_out"])
+        .reset_index(drop=True)
     )
 
 

@@ -235,12 +235,38 @@ def robust_numbers(
                 ),
                 # Bounds the text states ("at most", "at least") are rounded outward to
                 # the digits it prints, so that the printed bound is true of every coding.
+                "mv_agreed_only_shift_last_max": number_entry(
+                    _outward(
+                        _largest_shift(every, list(main.choices), "coding", "legislative_last"),
+                        2,
+                        up=True,
+                    ),
+                    "decimal",
+                    "Largest change of the last year's legislative index when only the units "
+                    "the two coders agreed on are kept, other choices equal (rounded up to 2 "
+                    "digits).",
+                    2,
+                ),
+                "mv_agreed_only_shift_peak_max": number_entry(
+                    _outward(
+                        _largest_shift(every, list(main.choices), "coding", "legislative_max"),
+                        2,
+                        up=True,
+                    ),
+                    "decimal",
+                    "Largest change of the legislative index's peak when only the units the "
+                    "two coders agreed on are kept, other choices equal (rounded up to 2 "
+                    "digits).",
+                    2,
+                ),
+                # three digits: with the agreed-units coding the largest range is above
+                # 0.04, and two digits rounded up would print 0.05 for it
                 "mv_legislative_range_practice_years_max": number_entry(
-                    _outward(defined["legislative_range_practice_years"].max(), 2, up=True),
+                    _outward(defined["legislative_range_practice_years"].max(), 3, up=True),
                     "decimal",
                     "Largest range of the legislative index over the years practice is "
-                    "measured, over the specifications (rounded up to 2 digits).",
-                    2,
+                    "measured, over the specifications (rounded up to 3 digits).",
+                    3,
                 ),
                 "mv_practice_range_min": number_entry(
                     _outward(defined["practice_range"].min(), 2, up=False),

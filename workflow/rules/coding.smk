@@ -2,7 +2,8 @@
 # facts that several inputs state (instrument dates and Gazette numbers, intervals,
 # citations, the second coding's units) must agree, or nothing computed from them is
 # made (results/checks/facts.json is an input of the indices and of the reliability
-# numbers). Then the inter-coder reliability of the alignment coding.
+# numbers). Then the inter-coder reliability of the alignment coding and the check that
+# each of its reconciliations follows the codebook's adjudication rule.
 
 
 rule check_facts:
@@ -38,6 +39,8 @@ rule coding_reliability:
     input:
         second_coding="data/raw/legal/second_coding.csv",
         schema="workflow/schemas/tables/second_coding.yaml",
+        # the adjudication rule each reconciliation must follow, as the codebook states it
+        codebook="data/raw/legal/README.md",
         alignment=sorted(glob("data/raw/legal/alignment/*.csv")),
         alignment_schema="workflow/schemas/tables/alignment.yaml",
         # the units are the alignment's applicable intervals, with their scores
@@ -55,5 +58,6 @@ rule coding_reliability:
         runtime=5,
     params:
         as_of=config["coded_inputs_as_of"],
+        bootstrap=config["coding_reliability"],
     script:
         "../scripts/reliability.py"

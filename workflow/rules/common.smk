@@ -23,7 +23,12 @@ def multiverse_inputs(wildcards):
     return {
         **CODED_TABLES,
         "alignment": sorted(glob("data/raw/legal/alignment/*.csv")),
-        "schemas": expand("workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]),
+        # the agreed-units coding leaves out the units the two coders disagreed on
+        "second_coding": "data/raw/legal/second_coding.csv",
+        "schemas": expand(
+            "workflow/schemas/tables/{name}.yaml",
+            name=[*CODED_TABLES, "alignment", "second_coding"],
+        ),
         "frontex": "data/processed/frontex.csv",
     }
 

@@ -16,7 +16,12 @@ rule harmonisation_indices:
     input:
         **CODED_TABLES,
         alignment=sorted(glob("data/raw/legal/alignment/*.csv")),
-        schemas=expand("workflow/schemas/tables/{name}.yaml", name=[*CODED_TABLES, "alignment"]),
+        # the agreed-units coding leaves out the units the two coders disagreed on
+        second_coding="data/raw/legal/second_coding.csv",
+        schemas=expand(
+            "workflow/schemas/tables/{name}.yaml",
+            name=[*CODED_TABLES, "alignment", "second_coding"],
+        ),
         frontex="data/processed/frontex.csv",
         # One fact, one record: nothing is computed from inputs that disagree.
         facts_checked="results/checks/facts.json",

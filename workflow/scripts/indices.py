@@ -2,7 +2,13 @@
 
 from pathlib import Path
 
-from asylum_regime.harmonisation import harmonisation_indices, load_coded_inputs, unknown_ids
+from asylum_regime.coding import read_table
+from asylum_regime.harmonisation import (
+    agreed_only_numbers,
+    harmonisation_indices,
+    load_coded_inputs,
+    unknown_ids,
+)
 from asylum_regime.indices import implementation_numbers
 from asylum_regime.io import read_processed
 from asylum_regime.numbers import (
@@ -24,11 +30,16 @@ snakemake = snakemake  # noqa: F821 (injected by Snakemake)
 
 def main() -> None:
     spec = snakemake.params.indices
+    schemas = {Path(path).stem: Path(path) for path in snakemake.input.schemas}
+    as_of = effective_as_of(snakemake.params.as_of)
     tables = load_coded_inputs(
         {name: Path(snakemake.input[name]) for name in snakemake.params.tables},
         [Path(path) for path in snakemake.input.alignment],
-        {Path(path).stem: Path(path) for path in snakemake.input.schemas},
-        effective_as_of(snakemake.params.as_of),
+        schemas,
+        as_of,
+    )
+    tables["second_coding"] = read_table(
+        snakemake.input.second_coding, schemas["second_coding"], as_of
     )
     if problems := unknown_ids(tables, spec):
         raise ValueError("ids named in the configuration do not exist:\n  " + "\n  ".join(problems))
@@ -49,6 +60,7 @@ def main() -> None:
         | benchmark_numbers(tables["visa_benchmarks"])
         | event_numbers(tables["events"])
         | implementation_numbers(tables["statement_implementation"])
+        | agreed_only_numbers(tables, spec, main_spec.choices)
     )
     write_json(numbers, snakemake.output.numbers)
 

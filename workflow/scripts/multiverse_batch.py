@@ -36,17 +36,24 @@ def did_rows(specifications, config):
 def indices_rows(specifications, config):
     import pandas as pd
 
+    from asylum_regime.coding import read_table
     from asylum_regime.harmonisation import IndexParts, index_specification_row, load_coded_inputs
     from asylum_regime.io import read_processed
     from asylum_regime.series import monthly_detections
     from paperkit.validate import effective_as_of
 
     spec = config["indices"]
+    schemas = {Path(path).stem: Path(path) for path in snakemake.input.schemas}
+    as_of = effective_as_of(config["coded_inputs_as_of"])
     tables = load_coded_inputs(
         {name: Path(snakemake.input[name]) for name in snakemake.params.coded_tables},
         [Path(path) for path in snakemake.input.alignment],
-        {Path(path).stem: Path(path) for path in snakemake.input.schemas},
-        effective_as_of(config["coded_inputs_as_of"]),
+        schemas,
+        as_of,
+    )
+    # the agreed-units coding (dimension `coding`) leaves out the disputed units
+    tables["second_coding"] = read_table(
+        snakemake.input.second_coding, schemas["second_coding"], as_of
     )
     arrivals = spec["practice"]["arrivals"]
     frontex = read_processed(snakemake.input.frontex, "frontex")
