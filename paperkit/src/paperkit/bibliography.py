@@ -105,8 +105,8 @@ def localised_fields(text: str, lang: str) -> dict[str, dict[str, str]]:
         key = re.match(r"@\w+\s*\{\s*([^,\s]+)", entry)[1]
         found[key] = {
             name: entry[value_start + 1 : value_end].rstrip(",")[:-1]
-            for name, _, _, value_start, value_end in _fields(entry)
-            if name in LOCALISED_FIELDS
+            for name, field_lang, _, value_start, value_end in _fields(entry)
+            if name in LOCALISED_FIELDS and field_lang is None
         }
     return found
 
