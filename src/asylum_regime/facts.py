@@ -70,6 +70,27 @@ GAZETTE_NUMBER = re.compile(
 IN_FORCE = re.compile(rf"\bin force {_DAY}")
 ADOPTED = re.compile(rf"\badopted {_DAY}")
 EUR_LEX = re.compile(r"EUR-Lex (3\d{4}[LR]\d{4}) \((OJ [^)]*)\)")
+# a decision number in an event's own wording: "Decision No. 2014/6883", "2014/6883 sayılı"
+DECISION_NUMBER = re.compile(r"(?<![\d/])((?:19|20)\d{2}/\d{3,5})(?![\d/])")
+# Indicators of statement_implementation.csv that count up from the Statement: a later
+# as-of date cannot carry a smaller figure unless one of the two rows says why.
+CUMULATIVE_INDICATORS = (
+    "returns_greece_to_turkey",
+    "syrians_resettled_1to1",
+    "frit_committed_eur",
+    "frit_contracted_eur",
+    "frit_disbursed_eur",
+    "frit_envelope_eur",
+)
+SERIES_BREAK = "SERIES BREAK:"
+# A citation that follows an event's date placeholder within a few words, with no
+# punctuation between ("on {{event_x}} [@key]", "{{event_x}} tarihinde kararlaştırdı
+# [@key]"), cites that event: the keys must be among the event's ``bib_keys``.
+EVENT_CITATION = re.compile(
+    r"\{\{event_([a-z0-9_]+?)(?:_year)?\}\}((?:[^\S\n]|\n)*(?:[^\s.,;:{}\[\]]+\s+){0,4}?)"
+    r"\[(@[^\]]+)\]"
+)
+CITATION_KEY = re.compile(r"@([A-Za-z0-9_:-]+)")
 
 
 def _day(groups: Iterable[str]) -> pd.Timestamp | None:
@@ -299,6 +320,104 @@ def event_findings(tables: dict[str, pd.DataFrame]) -> list[Violation]:
                     f"Gazette No. {int(own)} of {ident} (in {column})",
                 )
                 found += [problem] if problem else []
+        if table == "tr_instruments":
+            found += _decision_number_findings(event, texts, record, ident)
+    return found
+
+
+def _decision_number_findings(
+    event: pd.Series, texts: dict[str, str], record: pd.Series, ident: str
+) -> list[Violation]:
+    """A decision number the event's description states is the instrument's ``number``, with
+    the status the record gives that field."""
+    found: list[Violation] = []
+    for column in ("description_en", "description_tr"):
+        cited = set(DECISION_NUMBER.findall(texts[column]))
+        if not cited:
+            continue
+        own = _text(record.get("number", ""))
+        wrong = sorted(number for number in cited if number != own)
+        if wrong:
+            found.append(
+                _violation(
+                    event,
+                    column,
+                    f"states decision No. {', '.join(wrong)}, but {_place(record, 'number')} "
+                    f"records {own or 'none'} for {ident}",
+                )
+            )
+            continue
+        problem = _status_finding(
+            event,
+            "verified",
+            field_status(event, column),
+            record,
+            "number",
+            f"decision No. {own} of {ident} (in {column})",
+        )
+        found += [problem] if problem else []
+    return found
+
+
+# --------------------------------------------------------------------------- cumulative series
+
+
+def cumulative_findings(statement: pd.DataFrame) -> list[Violation]:
+    """A cumulative series does not fall: for each indicator in ``CUMULATIVE_INDICATORS``,
+    ordered by as-of date, a figure below an earlier one is a finding. A row whose note
+    says ``SERIES BREAK:`` and why (the source revised it, rounds it, or counts something
+    else) is set aside: it is compared with nothing, and nothing with it."""
+    found: list[Violation] = []
+    for indicator in CUMULATIVE_INDICATORS:
+        rows = statement[statement["indicator"] == indicator].copy()
+        rows = rows[~rows["note"].map(_text).str.contains(SERIES_BREAK, regex=False)]
+        rows["_day"] = pd.to_datetime(rows["as_of_date"])
+        rows = rows.sort_values(["_day", "value"], kind="stable")
+        highest = None
+        for _, row in rows.iterrows():
+            if highest is not None and float(row["value"]) < float(highest["value"]):
+                found.append(
+                    _violation(
+                        row,
+                        "value",
+                        f"falls below {float(highest['value']):,.0f} as of "
+                        f"{_iso(highest['as_of_date'])} ({_place(highest, 'value')}), but "
+                        f"{indicator} is cumulative: correct the figure, or begin a sentence "
+                        f"of the note of the row that does not fit the series with "
+                        f"'{SERIES_BREAK}' and say why (a revision, rounding, another count)",
+                        f"{float(row['value']):,.0f}",
+                    )
+                )
+            else:
+                highest = row
+    return found
+
+
+# --------------------------------------------------------------------------- citations of events
+
+
+def event_citation_findings(events: pd.DataFrame, texts: dict[str, str]) -> list[str]:
+    """A citation placed on an event's date (``EVENT_CITATION``) names one of the event's
+    sources: every key must be listed in the event's ``bib_keys`` in events.csv."""
+    keys_of = {
+        row["event_id"]: set(_text(row.get("bib_keys", "")).split()) for _, row in events.iterrows()
+    }
+    found: list[str] = []
+    for name, text in sorted(texts.items()):
+        for match in EVENT_CITATION.finditer(text):
+            event = match.group(1)
+            if event not in keys_of:
+                continue
+            line = text.count("\n", 0, match.start()) + 1
+            for key in CITATION_KEY.findall(match.group(3)):
+                if key not in keys_of[event]:
+                    listed = " ".join(sorted(keys_of[event])) or "none"
+                    found.append(
+                        f"{name}, line {line}: [@{key}] is placed on the date of event "
+                        f"'{event}', but events.csv lists as its sources (bib_keys) {listed}: "
+                        "cite the text the event was read in, or move the citation to the "
+                        "clause it supports"
+                    )
     return found
 
 
@@ -651,6 +770,7 @@ def fact_findings(tables: dict[str, pd.DataFrame]) -> list[Violation]:
         *interval_findings(tables),
         *citation_findings(tables),
         *second_coding_findings(tables),
+        *cumulative_findings(tables["statement_implementation"]),
     ]
     return sorted(found, key=lambda v: (v.file, v.row or 0, v.column or "", v.rule))
 

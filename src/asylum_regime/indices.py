@@ -408,7 +408,8 @@ def implementation_numbers(statement: pd.DataFrame) -> dict[str, dict]:
     numbers["implementation_counts_primary"] = number_entry(
         int((counts["verified"] == "yes").sum()),
         "count",
-        "Of these, counts read in the reporting document itself (status yes).",
+        "Of these, counts read on an official page (status yes): an EU Delegation press "
+        "release and a Turkish Foreign Ministry statement, not a Commission report.",
     )
     last = as_of.max()
     numbers["returns_last"] = number_entry(

@@ -81,13 +81,15 @@ def hosted_numbers(
         "world_share_peak": number(
             float(share.loc[peak_year]),
             "percent",
-            "Türkiye's share of the world's refugees in the Syrian peak year.",
+            "Türkiye's share of the world's refugees under UNHCR's mandate (asylum-seekers "
+            "not counted) in the Syrian peak year.",
             1,
         ),
         "world_share_last": number(
             float(share.loc[last_year]),
             "percent",
-            "Türkiye's share of the world's refugees in the last year.",
+            "Türkiye's share of the world's refugees under UNHCR's mandate (asylum-seekers "
+            "not counted) in the last year.",
             1,
         ),
         "largest_host_first_year": number(
@@ -140,6 +142,7 @@ def coding_numbers(alignment: pd.DataFrame) -> dict[str, dict]:
         }
 
     unverified_requirements = set(alignment.loc[alignment["verified"] == "no", "requirement_id"])
+    dropped = applicable_rows[applicable_rows["requirement_id"].isin(unverified_requirements)]
     return {
         "coding_rows": count(len(alignment), "Rows (requirement × interval) of the coding."),
         "coding_requirements": count(len(requirements), "EU requirements coded."),
@@ -172,6 +175,15 @@ def coding_numbers(alignment: pd.DataFrame) -> dict[str, dict]:
             len(unverified_requirements & applicable_ids),
             "Applicable requirements with at least one row of status 'no' (left out of the "
             "index variant without unverified requirements).",
+        ),
+        # verified_only drops such a requirement with all its rows, the partial ones too
+        "coding_unverified_requirement_rows": count(
+            len(dropped),
+            "Rows of those requirements: the main indices leave them out whole.",
+        ),
+        "coding_unverified_requirement_rows_partial": count(
+            (dropped["verified"] == "partial").sum(),
+            "Of those rows, rows with status 'partial' (left out with their requirement).",
         ),
     }
 

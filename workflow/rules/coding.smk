@@ -35,6 +35,28 @@ rule check_facts:
         "../scripts/check_facts.py"
 
 
+rule check_event_citations:
+    input:
+        events="data/raw/policy/events.csv",
+        schema="workflow/schemas/tables/events.yaml",
+        texts=sorted(glob("manuscript/*/[0-9]*.md")),
+        code=code_of("../scripts/check_event_citations.py"),
+    output:
+        report="results/checks/event_citations.json",
+    log:
+        "logs/checks/event_citations.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=1000,
+        runtime=5,
+    params:
+        as_of=config["coded_inputs_as_of"],
+    script:
+        "../scripts/check_event_citations.py"
+
+
 rule coding_reliability:
     input:
         second_coding="data/raw/legal/second_coding.csv",

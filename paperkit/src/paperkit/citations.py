@@ -35,6 +35,11 @@ def dataset_entry(key: str, dataset: dict, sources: dict[str, dict]) -> str:
         "author": "{" + dataset["author"] + "}" if dataset.get("corporate") else dataset["author"],
         "title": dataset["title"],
         "howpublished": f"{dataset['published']}, release {release}",
+        # the note in another language (paperkit.bibliography reads <field>-<lang>)
+        **{
+            f"howpublished-{lang}": words.replace("{release}", str(release))
+            for lang, words in sorted(dataset.get("published_in", {}).items())
+        },
         "year": str(year),
         "url": dataset["url"],
         "verification": dataset["verification"],

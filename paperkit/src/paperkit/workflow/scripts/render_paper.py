@@ -4,12 +4,14 @@ PDF (via Typst), HTML and DOCX."""
 import json
 import logging
 import os
+import tempfile
 from pathlib import Path
 
 import pypandoc
 import yaml
 
 from paperkit.atomic import write_text
+from paperkit.bibliography import localised_bibliography
 from paperkit.jobs import run_job
 from paperkit.languages import Language
 from paperkit.manuscript import Context, claim_phrases, read_tables, resolve
@@ -54,20 +56,25 @@ def main() -> None:
     )
     out = snakemake.output
     write_text(json.dumps(resolved, ensure_ascii=False, separators=(",", ":")) + "\n", out.resolved)
-    warnings = render_all(
-        pandoc,
-        Path(out.resolved),
-        defaults=snakemake.params.defaults,
-        bibliography=list(snakemake.input.bibliography),
-        html_metadata=html_metadata(labels, snakemake.params.repository_url),
-        outputs={
-            "html": Path(out.html),
-            "docx": Path(out.docx),
-            "typst": Path(out.typst),
-            "pdf": Path(out.pdf),
-        },
-        timestamp=int(os.environ["SOURCE_DATE_EPOCH"]),
-    )
+    # the reference list's notes in this language (paperkit.bibliography)
+    with tempfile.TemporaryDirectory(prefix="bibliography-") as scratch:
+        bibliography = localised_bibliography(
+            list(snakemake.input.bibliography), snakemake.wildcards.lang, Path(scratch)
+        )
+        warnings = render_all(
+            pandoc,
+            Path(out.resolved),
+            defaults=snakemake.params.defaults,
+            bibliography=bibliography,
+            html_metadata=html_metadata(labels, snakemake.params.repository_url),
+            outputs={
+                "html": Path(out.html),
+                "docx": Path(out.docx),
+                "typst": Path(out.typst),
+                "pdf": Path(out.pdf),
+            },
+            timestamp=int(os.environ["SOURCE_DATE_EPOCH"]),
+        )
     for warning in warnings:
         logging.warning("typst: %s", warning)
 
