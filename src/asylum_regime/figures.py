@@ -99,7 +99,7 @@ def _seaborn():
             import seaborn.objects  # seaborn and its _stats with it
         finally:
             del sys.modules["scipy.stats"]
-    import seaborn
+    import seaborn.objects  # binds seaborn, with seaborn.objects loaded
 
     return seaborn
 
