@@ -485,7 +485,7 @@ def its_numbers(its: dict) -> dict[str, dict]:
         ),
         "its_placebo_p_floor": number_entry(
             its["placebo"]["smallest_attainable_p"],
-            "p_value",
+            "decimal",
             "Smallest permutation p-value the placebo breaks allow, 1 / (placebos + 1).",
             3,
         ),
@@ -580,7 +580,7 @@ def randomisation_numbers(test: dict) -> dict[str, dict]:
         ),
         "did_ri_floor": number_entry(
             test["smallest_attainable_p"],
-            "p_value",
+            "decimal",
             "Smallest randomisation p-value the reassignments allow.",
             3,
         ),
