@@ -352,6 +352,7 @@ DID_CONFIG = {
     "control_rule": {"min_applicants_each_pre_year": 100, "max_route_share": 0.0},
     "control_groups": {"first_two": ["N06", "N07"]},
     "honest": {"mbar": [0.5, 1.0]},
+    "randomisation": {"draws": 19, "seed": 1},
 }
 DID_MAIN = {
     "controls": "all",

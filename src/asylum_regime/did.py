@@ -35,6 +35,7 @@ from scipy import special
 from asylum_regime.estimates import month_start
 from asylum_regime.multiverse import fit_fingerprint
 from asylum_regime.ppml import PPMLResult, fit_ppml, wald_test
+from asylum_regime.randomisation import reassignment_p_value
 from asylum_regime.series import eu_applicants_panel
 from asylum_regime.specifications import Specification
 from paperkit.numbers import number_entry
@@ -420,6 +421,41 @@ def fit_did(data: DidData, config: dict, main: Specification) -> dict:
         "event_study": event_rows,
         "pretrend_test": pretrend_test(event, setting, setting.reference_year),
         "honest": honest_bounds(event, terms, setting.reference_year, config["honest"]),
+        "randomisation": randomisation_test(
+            sample, choices["trend"] == "treated_linear", estimator, **config["randomisation"]
+        ),
+    }
+
+
+def randomisation_test(
+    sample: pd.DataFrame, trend: bool, estimator: str, draws: int, seed: int
+) -> dict:
+    """Randomisation inference for the DiD: the treated citizenships reassigned at
+    random among all the sample's citizenships (as many as were treated), the model
+    refitted each time with its fixed effects and estimator, and the actual
+    treated × post coefficient ranked among the reassigned ones.
+
+    With five treated clusters, cluster-robust errors are unreliable; this p-value
+    asks instead how unusual the actual estimate is among those of citizenships
+    picked without regard to the route. Neither pyfixest's ``ritest`` (it draws a
+    cluster-constant treatment, which the citizenship effects absorb, not treated ×
+    post) nor ``wildboottest`` (least squares only) fits a PPML difference-in-
+    differences, so the permutation runs over the paper's own estimator.
+    """
+    units = sorted(sample["nat"].unique())
+    treated = sorted(sample.loc[sample["treated"] == 1, "nat"].unique())
+
+    def statistic(assigned: frozenset) -> float:
+        reassigned = sample.assign(treated=sample["nat"].isin(assigned).astype(int))
+        reassigned = reassigned.assign(treated_post=reassigned["treated"] * reassigned["post"])
+        return float(did_two_way(reassigned, trend, estimator).coef[0])
+
+    result = reassignment_p_value(units, treated, statistic, draws, seed)
+    estimates = result.pop("estimates")
+    return result | {
+        "treated": treated,
+        "units": len(units),
+        "share_reassigned_below_zero": float(np.mean(estimates < 0)),
     }
 
 

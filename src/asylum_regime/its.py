@@ -567,9 +567,15 @@ def fit_its(monthly: pd.DataFrame, config: dict, main: Specification) -> tuple[d
             "averted": averted,
             "placebo": {
                 "breaks": placebo.to_dict(orient="records"),
+                "first_break": placebo["break_month"].min(),
+                "last_break": placebo["break_month"].max(),
                 "share_as_large": placebo_test["share_as_large"],
                 "share_significant": placebo_test["share_significant"],
+                # the Statement's rank among the placebos and itself (1: largest), and the
+                # p-value it gives, which cannot be below 1 / (placebos + 1)
+                "rank": placebo_test["n_as_large"] + 1,
                 "p_value": placebo_test["p_value"],
+                "smallest_attainable_p": placebo_test["smallest_attainable_p"],
             },
         },
         paths,
@@ -583,11 +589,15 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
     """Andrews' sup-Wald test for one break at an unknown date in the main specification's
     design without the Statement terms: a level shift, and a level and slope shift.
 
-    The fit is Poisson QMLE with the specification's HAC errors (fast, and robust to the
-    overdispersion); the p-value is a parametric bootstrap that simulates the series from
-    the negative binomial fit without a break, because with Newey–West errors the
+    The test is run with two fits, because where it dates the break depends on the
+    estimator. Poisson QMLE with the specification's HAC errors (fast, and robust to the
+    overdispersion) carries the p-value: a parametric bootstrap that simulates the series
+    from the negative binomial fit without a break, because with Newey–West errors the
     asymptotic (Hansen 1997) p-values reject a true null far too often in a series this
-    short (``asylum_regime.breaks``). Where the test dates the break is reported too.
+    short (``asylum_regime.breaks``). The negative binomial fit, the main specification's
+    estimator, is searched over the same candidates for where it dates the break and
+    where it ranks the Statement's month; it has no bootstrap (its fits are not
+    vectorised, and its draws would cost the build minutes for each shift).
     """
     from asylum_regime.breaks import sup_wald_break
     from asylum_regime.count_fits import make_fitter, negbin_fit
@@ -611,38 +621,29 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
     months = design["month"]
     labels = months.dt.strftime("%Y-%m").tolist()
     years = (months_between(months.min(), months) / 12).to_numpy()
-    results = {}
-    for shift in ("level", "level+slope"):
+    statement = labels.index(setting.break_month)
+
+    def search(family: str, shift: str, n_boot: int) -> dict:
         test = sup_wald_break(
             counts,
             regressors,
-            fit=make_fitter("poisson", "hac", choices["hac_lags"]),
+            fit=make_fitter(family, "hac", choices["hac_lags"]),
             trim=settings["trim"],
             shift=shift,
             time=years,
             labels=labels,
-            n_boot=settings["bootstrap_draws"],
+            n_boot=n_boot,
             seed=settings["seed"],
             simulate=simulate,
         )
-        statement = labels.index(setting.break_month)
-        position = list(test.candidates).index(statement)
-        at_statement = float(test.wald[position])
-        results[shift.replace("+", "_")] = {
-            "statistic": test.statistic,
-            "df": test.df,
-            "argmax_month": test.argmax_label,
-            "p_bootstrap": test.p_bootstrap,
-            # the range of the p-value of unlimited draws (Monte Carlo 95% interval)
-            "p_bootstrap_low": test.p_bootstrap_interval[0],
-            "p_bootstrap_high": test.p_bootstrap_interval[1],
-            "bootstrap_exceedances": test.bootstrap_exceedances,
-            "bootstrap_draws": test.n_boot,
-            "p_asymptotic": test.p_asymptotic,
-            "wald_at_statement": at_statement,
-            "rank_of_statement": int((test.wald > at_statement).sum() + 1),
-            "candidates": len(test.candidates),
-        }
+        return _break_summary(test, statement, setting.break_month)
+
+    shifts = ("level", "level+slope")
+    poisson = {
+        shift.replace("+", "_"): search("poisson", shift, settings["bootstrap_draws"])
+        for shift in shifts
+    }
+    negative_binomial = {shift.replace("+", "_"): search("negbin", shift, 0) for shift in shifts}
     return {
         "test": "sup-Wald (Andrews 1993) for one break at an unknown date",
         "fit": f"Poisson QMLE, HAC (Newey–West) with {choices['hac_lags']} lags",
@@ -650,8 +651,49 @@ def break_test(monthly: pd.DataFrame, config: dict, main: Specification) -> dict
         "trim": settings["trim"],
         "seed": settings["seed"],
         "specification": main.ident,
-        "shifts": results,
+        "shifts": poisson,
+        "negative_binomial": {
+            "fit": f"negative binomial (NB2), HAC (Newey–West) with {choices['hac_lags']} lags",
+            "bootstrap": "none",
+            "shifts": negative_binomial,
+        },
     }
+
+
+def _months_apart(later: str, earlier: str) -> int:
+    """Calendar months from ``earlier`` to ``later`` ('YYYY-MM' labels)."""
+    (y1, m1), (y0, m0) = (map(int, later.split("-")), map(int, earlier.split("-")))
+    return (y1 - y0) * 12 + (m1 - m0)
+
+
+def _break_summary(test, statement: int, statement_label: str) -> dict:
+    """One sup-Wald search: the statistic, the month it dates the break to, the
+    Statement month's Wald and rank among the candidates, and the bootstrap p-value
+    (with its Monte Carlo 95% interval) when the test drew one."""
+    position = list(test.candidates).index(statement)
+    at_statement = float(test.wald[position])
+    summary = {
+        "statistic": test.statistic,
+        "df": test.df,
+        "argmax_month": test.argmax_label,
+        # calendar months from the Statement's first full month to the dated break
+        "argmax_months_from_statement": _months_apart(test.argmax_label, statement_label),
+        "p_asymptotic": test.p_asymptotic,
+        "wald_at_statement": at_statement,
+        "rank_of_statement": int((test.wald > at_statement).sum() + 1),
+        "candidates": len(test.candidates),
+        "failed_candidates": len(test.failed_candidates),
+    }
+    if test.n_boot:
+        summary |= {
+            "p_bootstrap": test.p_bootstrap,
+            # the range of the p-value of unlimited draws (Monte Carlo 95% interval)
+            "p_bootstrap_low": test.p_bootstrap_interval[0],
+            "p_bootstrap_high": test.p_bootstrap_interval[1],
+            "bootstrap_exceedances": test.bootstrap_exceedances,
+            "bootstrap_draws": test.n_boot,
+        }
+    return summary
 
 
 def rule_numbers(spec: dict) -> dict[str, dict]:

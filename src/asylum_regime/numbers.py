@@ -510,6 +510,24 @@ def its_numbers(its: dict) -> dict[str, dict]:
             "Permutation p-value of the Statement's level change among the placebo breaks.",
             3,
         ),
+        "its_placebo_rank": number_entry(
+            its["placebo"]["rank"],
+            "count",
+            "Rank of the Statement's level change among the placebo breaks and itself "
+            "(1: the largest in absolute value).",
+        ),
+        "its_placebo_p_floor": number_entry(
+            its["placebo"]["smallest_attainable_p"],
+            "decimal",
+            "Smallest permutation p-value the placebo breaks allow, 1 / (placebos + 1).",
+            3,
+        ),
+        "its_placebo_first": number_entry(
+            its["placebo"]["first_break"] + "-01", "month", "First placebo break month."
+        ),
+        "its_placebo_last": number_entry(
+            its["placebo"]["last_break"] + "-01", "month", "Last placebo break month."
+        ),
     }
     for term in nb:
         if term not in ("statement", "statement_trend"):
@@ -569,6 +587,41 @@ def did_numbers(did: dict, iso2: dict[str, str]) -> dict[str, dict]:
             did["specification"]["reference_year"], "year", "Event-study reference year."
         ),
         **honest_numbers(did["honest"]),
+        **randomisation_numbers(did["randomisation"]),
+    }
+
+
+def randomisation_numbers(test: dict) -> dict[str, dict]:
+    """The DiD's randomisation inference over which citizenships are treated."""
+    return {
+        "did_ri_p": number_entry(
+            test["p_value"],
+            "p_value",
+            "Randomisation p-value of the main DiD estimate, treated citizenships reassigned.",
+            3,
+        ),
+        "did_ri_draws": number_entry(
+            test["reassignments"], "count", "Random reassignments of the treated citizenships."
+        ),
+        "did_ri_as_large": number_entry(
+            test["as_large"],
+            "count",
+            "Reassignments whose estimate is at least as large in absolute value as the actual.",
+        ),
+        "did_ri_units": number_entry(
+            test["units"], "count", "Citizenships among which treatment is reassigned."
+        ),
+        "did_ri_floor": number_entry(
+            test["smallest_attainable_p"],
+            "decimal",
+            "Smallest randomisation p-value the reassignments allow.",
+            3,
+        ),
+        "did_ri_share_below_zero": number_entry(
+            test["share_reassigned_below_zero"],
+            "percent",
+            "Share of reassigned estimates below zero (a fall relative to the rest).",
+        ),
     }
 
 
@@ -665,8 +718,38 @@ def break_numbers(test: dict) -> dict[str, dict]:
                 "count",
                 f"Rank of the Statement's month among the candidate breaks, {shift} shift.",
             ),
+            f"{prefix}_months_from_statement": number_entry(
+                result["argmax_months_from_statement"],
+                "count",
+                f"Months from the Statement's first full month to the largest Wald, {shift}.",
+            ),
             f"{prefix}_candidates": number_entry(
                 result["candidates"], "count", "Candidate break months."
+            ),
+        }
+    # The same search with the negative binomial fit (no bootstrap): where it dates the
+    # break and where it ranks the Statement's month.
+    for shift, result in test["negative_binomial"]["shifts"].items():
+        prefix = f"break_nb_{shift}"
+        numbers |= {
+            f"{prefix}_statistic": number_entry(
+                result["statistic"], "decimal", f"sup-Wald statistic, NB fit, {shift} shift.", 1
+            ),
+            f"{prefix}_month": number_entry(
+                result["argmax_month"] + "-01",
+                "month",
+                f"Month of the largest Wald, NB fit, {shift}.",
+            ),
+            f"{prefix}_statement_rank": number_entry(
+                result["rank_of_statement"],
+                "count",
+                f"Rank of the Statement's month among the candidate breaks, NB fit, {shift} shift.",
+            ),
+            f"{prefix}_months_from_statement": number_entry(
+                result["argmax_months_from_statement"],
+                "count",
+                f"Months from the Statement's first full month to the largest Wald, NB fit, "
+                f"{shift}.",
             ),
         }
     return numbers
