@@ -9,12 +9,14 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from asylum_regime.harmonisation import IndexParts, index_specification_row, practice_setting
 from asylum_regime.indices import decoupling_test, practice_index
 from asylum_regime.numbers import specification_numbers
 from asylum_regime.tables import indices_annual_table
 from paperkit.languages import Language
+from tests.conftest import ROOT
 
 YEARS = range(2014, 2022)
 
@@ -95,15 +97,10 @@ SPEC = {
         "resettlement_ceiling": 72000,
     },
 }
-MAIN = {
-    "unverified": "exclude",
-    "partial_credit": 0.5,
-    "weighting": "provision",
-    "readmission": "off",
-    "visa": "off",
-    "components": "fixed",
-    "funding_envelope": "statement",
-}
+# the paper's main specification of the indices, every dimension included
+MAIN = yaml.safe_load((ROOT / "config/config.yaml").read_text(encoding="utf-8"))["multiverse"][
+    "indices"
+]["main"]
 COMPONENTS = pd.DataFrame(
     {
         "year": list(YEARS),
