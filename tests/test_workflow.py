@@ -69,7 +69,7 @@ def test_pdfs_carry_tables_indices_and_model_numbers(built):
     assert "Legislation (de jure)" in en and "Mevzuat (de jure)" in tr
     # the Statement's level change, formatted per language (e.g. 0.024 / 0,024)
     assert re.search(r"incidence-rate ratio 0\.\d{3}", en)
-    assert re.search(r"olay\s+oranı\s+0,\d{3}", tr)
+    assert re.search(r"insidans\s+hızı\s+oranı\s+0,\d{3}", tr)
 
 
 def body_words(paper_json: Path) -> int:
