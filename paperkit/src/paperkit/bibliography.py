@@ -12,7 +12,9 @@ gives such a field in another language beside it, named ``<field>-<lang>``::
 ``localise_bibtex`` writes the entries as one language reads them: the field of that
 language in place of the base field, and every ``<field>-<lang>`` field removed (Pandoc
 never sees them). Standard library only; the BibTeX is scanned for balanced braces,
-not parsed.
+not parsed: Pandoc's BibTeX reader drops fields it does not know, so the choice must be
+made before Pandoc reads the file, and a parser's round trip (bibtexparser) would
+rewrite every entry's layout rather than replace one field.
 """
 
 from __future__ import annotations

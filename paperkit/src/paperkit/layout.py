@@ -262,7 +262,8 @@ def blank_pages(
     # the reference list's page: the figures and tables still pending are set before its
     # heading (#place.flush(), paperkit's citations filter), at the top of that page, so
     # that the page before it ends the last section with them
-    references = max((page.number for page in pages if page.headings), default=0)
+    heading = reference_list_heading(pages)
+    references = heading[0] if heading else 0
     for index, page in enumerate(pages[:-1]):
         following = pages[index + 1]
         ends_section = any(
@@ -348,16 +349,23 @@ def nested_citations(page: Page, document: str, captions: tuple[str, ...]) -> li
     ]
 
 
+def reference_list_heading(pages: list[Page]) -> tuple[int, float, str] | None:
+    """The reference list's heading (page number, top edge, title): the last top-level
+    heading, as paperkit's papers end with the reference list (``#refs``); None without
+    headings."""
+    starts = [(page.number, top, title) for page in pages for title, top in page.headings]
+    return max(starts, default=None)
+
+
 def floats_in_reference_list(
     pages: list[Page], document: str, captions: tuple[str, ...]
 ) -> list[Problem]:
-    """Figures and tables set in the reference list: below the last top-level heading
-    (paperkit's papers end with the reference list, ``#refs``), where a float of the
-    section before it drifted."""
-    starts = [(page.number, top, title) for page in pages for title, top in page.headings]
-    if not starts:
+    """Figures and tables set in the reference list (below its heading,
+    ``reference_list_heading``), where a float of the section before it drifted."""
+    heading = reference_list_heading(pages)
+    if heading is None:
         return []
-    number, top, title = max(starts)
+    number, top, title = heading
     problems = []
     for page in pages[number - 1 :]:
         for index, word in enumerate(page.words[:-1]):
