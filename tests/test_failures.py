@@ -330,7 +330,7 @@ def test_kill_9_mid_run_then_the_next_run_completes(scratch, mirror):
 
 
 def test_provenance_is_complete_with_the_db_persistence_backend(scratch, mirror):
-    edit(scratch / "manuscript/tr/10-introduction.md", "@sec:theory", "@sec:theory")
+    edit(scratch / "manuscript/tr/10-introduction.md", "{#sec:introduction}", "{#sec:introduction}")
     shutil.rmtree(scratch / ".snakemake")
     shutil.rmtree(scratch / "logs")
     succeeds(scratch, mirror, "--persistence-backend", "db", "--forceall")
