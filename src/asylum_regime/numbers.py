@@ -260,6 +260,11 @@ def _index_numbers(results: dict[str, pd.DataFrame], key_years: list[int]) -> di
             f"Highest value of the practice component '{component}'.",
             1,
         )
+        # The scope of the practice index after its last year: which series ends there.
+        numbers[f"practice_{component}_last_year"] = year(
+            values.index.max(),
+            f"Last year the practice component '{component}' is measured on 31 December.",
+        )
     practice = annual["practice"].dropna()
     if len(practice) >= 2:
         numbers["practice_index_min_change"] = decimal(
