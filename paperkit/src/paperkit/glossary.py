@@ -12,6 +12,13 @@ uses for a concept and the variants it must not use::
 ``glossary_problems`` finds every avoided variant in a language's text (as Pandoc
 read it, so Markdown markup and placeholders do not matter), case-insensitively
 and at word starts, and names the file and the sentence. Standard library only.
+
+An entry may ``allow`` phrases that contain an avoided variant but name one thing the
+paper may not rename (a body's historical name)::
+
+      - use: sığınma (asylum)
+        avoid: [iltica]
+        allow: [İltica ve Göç Bürosu]
 """
 
 from __future__ import annotations
@@ -65,11 +72,16 @@ def glossary_problems(texts: dict[str, str], entries: list[dict], lang: str) -> 
     """Every use of an avoided variant in ``texts`` (file → plain text of one language)."""
     problems = []
     for entry in entries:
+        allowed = [_pattern(phrase, lang) for phrase in entry.get("allow", [])]
         for variant in entry["avoid"]:
             pattern = _pattern(variant, lang)
             for name, text in texts.items():
                 lowered = _lower(text, lang)
+                # the spans of the allowed phrases: a variant inside one is that name
+                kept = [m.span() for allow in allowed for m in allow.finditer(lowered)]
                 for match in pattern.finditer(lowered):
+                    if any(start <= match.start() < end for start, end in kept):
+                        continue
                     stop = lowered.rfind(". ", 0, match.start())
                     start = stop + 2 if stop >= 0 else 0
                     snippet = text[start : match.end() + 40].replace("\n", " ")
