@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from asylum_regime.coding import read_table
-from asylum_regime.harmonisation import INDEX_NAMES, sensitivity_ranges
+from asylum_regime.harmonisation import sensitivity_ranges
 from asylum_regime.io import read_processed
 from paperkit.periods import ReferencePeriod
 
@@ -35,17 +35,10 @@ def indices_data(inputs: dict, params: dict) -> dict:
     annual = pd.read_csv(inputs["annual"])
     sensitivity = pd.read_csv(inputs["sensitivity"], keep_default_na=False, na_values=[""])
     events = read_table(inputs["events"], inputs["events_schema"])
-    rows = (
-        annual.loc[annual["year"].isin(params["key_years"]), ["year", *INDEX_NAMES]]
-        .astype(object)
-        .where(lambda f: f.notna(), None)
-        .to_dict(orient="records")
-    )
     return {
         "annual": annual,
         "by_group": pd.read_csv(inputs["by_group"]),
         "marked": events[events["event_id"].isin(params["events_marked"])],
-        "rows": rows,
         "variants": sensitivity_ranges(sensitivity, int(annual["year"].max())),
     }
 

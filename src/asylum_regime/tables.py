@@ -124,17 +124,6 @@ def _index_cell(value, lang: Language) -> str:
     return "—" if missing else lang.format(value, "decimal", 2)
 
 
-def indices_table(rows: list[dict], labels: dict, lang: Language) -> str:
-    """The three indices in the key years (``rows``: ``year`` and the three indices,
-    None where undefined)."""
-    body = [[str(row["year"]), *[_index_cell(row[name], lang) for name in INDICES]] for row in rows]
-    return pipe_table(
-        [labels["year"], *[labels[f"index_{name}"] for name in INDICES]],
-        body,
-        ["l", "r", "r", "r"],
-    )
-
-
 def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
     """Every year's three indices and practice components (the appendix series), from
     the first year any index changes: the components the rows carry (those of the
@@ -164,10 +153,6 @@ def indices_annual_table(rows: list[dict], labels: dict, lang: Language) -> str:
 # --------------------------------------------------------------------------- registered tables
 # Each takes the data of its drawing job (asylum_regime.drawing), the words of one
 # language (manuscript/labels.yaml) and the language, and returns the table as Markdown.
-
-
-def indices_table_text(data: dict, labels: dict, lang: Language) -> str:
-    return indices_table(data["rows"], labels, lang)
 
 
 def indices_annual_table_text(data: dict, labels: dict, lang: Language) -> str:
