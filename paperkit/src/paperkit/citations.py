@@ -31,8 +31,17 @@ def dataset_entry(key: str, dataset: dict, sources: dict[str, dict]) -> str:
             f"{sorted(pins)}; pin them together"
         )
     release, year = pins.pop()
+    def author(name: str) -> str:
+        return "{" + name + "}" if dataset.get("corporate") else name
+
     fields = {
-        "author": "{" + dataset["author"] + "}" if dataset.get("corporate") else dataset["author"],
+        "author": author(dataset["author"]),
+        # the author in another language: an agency's own name there (UNHCR is BMMYK in
+        # Turkish), so that a citation and the text name it alike
+        **{
+            f"author-{lang}": author(name)
+            for lang, name in sorted(dataset.get("author_in", {}).items())
+        },
         "title": dataset["title"],
         "howpublished": f"{dataset['published']}, release {release}",
         # the note in another language (paperkit.bibliography reads <field>-<lang>)
