@@ -89,9 +89,7 @@ def _bibliography() -> str:
 
 
 def _entries(bibtex: str) -> dict[str, str]:
-    return {
-        match[1]: match[2] for match in re.finditer(r"(?ms)^@\w+\{([^,\s]+),(.*?)^\}", bibtex)
-    }
+    return {match[1]: match[2] for match in re.finditer(r"(?ms)^@\w+\{([^,\s]+),(.*?)^\}", bibtex)}
 
 
 def _field(entry: str, name: str) -> str | None:
@@ -119,16 +117,23 @@ def test_the_turkish_citations_name_no_agency_in_english():
 
 def test_a_work_cited_by_its_english_title_has_a_turkish_short_title():
     # Chicago author-date cites a work without an author by its (short) title: the
-    # Turkish text must not quote a long English title in running text.
-    english_titled = {
+    # Turkish text must not quote an English title in running text, so such a work
+    # gives a Turkish short title, and the Turkish reference list cites it by that.
+    bibtex = _bibliography()
+    local = _entries(localise_bibtex(bibtex, "tr"))
+    untitled = {
         key: _field(entry, "title")
-        for key, entry in _entries(localise_bibtex(_bibliography(), "tr")).items()
+        for key, entry in _entries(bibtex).items()
         if _field(entry, "author") is None
         and _field(entry, "editor") is None
         and _field(entry, "langid") == "english"
-        and _field(entry, "shorttitle") in (None, _field(entry, "title"))
+        and (
+            _field(entry, "shorttitle-tr") is None
+            or _field(local[key], "shorttitle") != _field(entry, "shorttitle-tr")
+        )
     }
-    assert english_titled == {}
+    assert untitled == {}
+    assert _field(local["readmission2014"], "shorttitle") == "Geri Kabul Anlaşması"
 
 
 def test_the_english_short_title_stays_in_english():
