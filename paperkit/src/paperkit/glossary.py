@@ -35,7 +35,10 @@ def validate_glossary(entries: dict) -> None:
 
 def _pattern(variant: str, lang: str) -> re.Pattern:
     # Turkish lowercase: İ → i, I → ı (Python's lower() gives i̇ and i)
-    return re.compile(r"(?<![\w])" + re.escape(_lower(variant, lang)))
+    # a space in a term matches any run of white space: a line of source text may end
+    # between its words
+    words = [re.escape(word) for word in _lower(variant, lang).split()]
+    return re.compile(r"(?<![\w])" + r"\s+".join(words))
 
 
 def _lower(text: str, lang: str) -> str:
