@@ -207,3 +207,28 @@ def test_the_events_turkish_words_follow_the_glossary(glossary):
         for column in ("label_tr", "description_tr")
     }
     assert glossary_problems(texts, glossary["tr"], "tr") == []
+
+
+# Place and body names a Turkish reference list writes in Turkish (titles keep their words).
+ENGLISH_PLACES = re.compile(
+    r"European Commission|European Council|Council of the European Union|\bBrussels\b|"
+    r"\bThe President\b|\bproject\b"
+)
+
+
+def test_the_turkish_reference_list_names_bodies_and_places_in_turkish():
+    found = {
+        (key, name): value
+        for key, entry in _entries(localise_bibtex(_bibliography(), "tr")).items()
+        for name in ("howpublished", "note", "type", "institution", "publisher", "address")
+        if (value := _field(entry, name)) and ENGLISH_PLACES.search(value)
+    }
+    assert found == {}
+
+
+def test_a_term_broken_across_source_lines_is_still_found_and_still_allowed():
+    entries = [{"use": "sığınma", "avoid": ["Göç ve İltica Paktı"], "allow": []}]
+    assert glossary_problems({"tr/x.md": "AB Göç ve İltica\nPaktı kabul edildi."}, entries, "tr")
+    entries = [{"use": "sığınma", "avoid": ["iltica"], "allow": ["İltica ve Göç Bürosu"]}]
+    text = "bünyesindeki İltica ve Göç\nBürosu, BMMYK"
+    assert glossary_problems({"tr/x.md": text}, entries, "tr") == []
