@@ -191,6 +191,69 @@ def agreed_only_numbers(tables: dict[str, pd.DataFrame], spec: dict, choices: di
     }
 
 
+def without_instrument(alignment: pd.DataFrame, instrument_id: str) -> pd.DataFrame:
+    """The coding as if ``instrument_id`` had never been adopted: each of its intervals is
+    taken back into the interval of the same requirement that it interrupted (which then
+    runs to the end of the taken one); where none preceded it, the interval scores 0, as a
+    requirement with no Turkish provision does (the requirement stays in the index)."""
+    rows = []
+    for _, intervals in alignment.sort_values("valid_from").groupby("requirement_id", sort=False):
+        kept: list[dict] = []
+        for interval in intervals.to_dict("records"):
+            if interval["tr_instrument_id"] != instrument_id:
+                kept.append(interval)
+            elif kept:
+                kept[-1] = {**kept[-1], "valid_to": interval["valid_to"]}
+            else:
+                kept.append({**interval, "score": 0.0})
+        rows.extend(kept)
+    return pd.DataFrame(rows, columns=alignment.columns)
+
+
+def amendment_numbers(
+    tables: dict[str, pd.DataFrame], spec: dict, choices: dict, instrument_id: str, prefix: str
+) -> dict[str, dict]:
+    """What one amending instrument did to the legislative index in the year it took effect,
+    with the choices of ``choices`` (the main specification's): the index with its intervals
+    minus the index without them (``without_instrument``), and the index's change over that
+    year, which also holds what other instruments of the year did."""
+    if choices["coding"] == "agreed_only":
+        tables = agreed_units_only(tables)
+    kept = verified_only(tables) if choices["unverified"] == "exclude" else tables
+    alignment = benchmark_coding(kept["alignment"], spec)
+    own = alignment[alignment["tr_instrument_id"] == instrument_id]
+    if own.empty:
+        raise ValueError(
+            f"config indices.amendments: {prefix}: {instrument_id} has no scored interval in "
+            "the main specification's legislative index; name an instrument that has one"
+        )
+    year = int(own["valid_from"].min().year)
+    main = {"partial_credit": choices["partial_credit"], "weighting": choices["weighting"]}
+
+    def index(coding: pd.DataFrame) -> pd.Series:
+        return legislative_index(coding, year - 1, year, **main).set_index("year")["index"]
+
+    with_it, without_it = index(alignment), index(without_instrument(alignment, instrument_id))
+
+    def decimal(value: float, description: str) -> dict:
+        return number_entry(float(value), "decimal", description, 2)
+
+    return {
+        f"{prefix}_year": number_entry(year, "year", f"Year {instrument_id} took effect."),
+        f"{prefix}_index_effect": decimal(
+            with_it.loc[year] - without_it.loc[year],
+            f"Legislative index on 31 December of the year {instrument_id} took effect, with "
+            "its intervals minus without them (each taken back into the interval it "
+            "interrupted); main specification.",
+        ),
+        f"{prefix}_year_change": decimal(
+            with_it.loc[year] - with_it.loc[year - 1],
+            f"Change of the legislative index over the year {instrument_id} took effect "
+            "(all instruments of the year); main specification.",
+        ),
+    }
+
+
 def practice_setting(spec: dict, choices: dict) -> tuple[dict, dict[str, float]]:
     """The practice configuration and component weights of one specification: the
     readmission component left out or ending at the chosen event, the visa component

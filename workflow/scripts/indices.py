@@ -5,6 +5,7 @@ from pathlib import Path
 from asylum_regime.coding import read_table
 from asylum_regime.harmonisation import (
     agreed_only_numbers,
+    amendment_numbers,
     harmonisation_indices,
     load_coded_inputs,
     unknown_ids,
@@ -62,6 +63,8 @@ def main() -> None:
         | implementation_numbers(tables["statement_implementation"])
         | agreed_only_numbers(tables, spec, main_spec.choices)
     )
+    for prefix, instrument_id in spec.get("amendments", {}).items():
+        numbers |= amendment_numbers(tables, spec, main_spec.choices, instrument_id, prefix)
     write_json(numbers, snakemake.output.numbers)
 
 
