@@ -28,7 +28,7 @@ from asylum_regime.numbers import hosted_numbers
 from asylum_regime.releases import latest_period, source_periods, unhcr_release_period
 from paperkit.languages import Language, LanguageError
 from paperkit.manuscript import Context, read_sources, resolve
-from paperkit.numbers import merge_numbers
+from paperkit.numbers import merge_numbers, number_entry
 from paperkit.periods import PERIODS, PeriodError, ReferencePeriod
 from tests.conftest import ROOT, copy_project, snakemake
 
@@ -204,9 +204,10 @@ def hosted_population() -> pd.DataFrame:
     return frame.astype({"refugees": "Int64", "asylum_seekers": "Int64"})
 
 
-def resolved_hosted_section(latest: ReferencePeriod, code: str) -> str:
+def resolved_hosted_section(latest: ReferencePeriod, code: str, release: str) -> str:
     """The real section on hosted refugees in language ``code``, resolved with the numbers
-    the pipeline computes when the pin says ``latest``."""
+    the pipeline computes when the pin says ``latest`` and names ``release`` (the text names
+    the release its last figures come from)."""
     population = hosted_population()
     hosted = hosted_by_origin(population, "TUR", 2010, latest.year)
     numbers = hosted_numbers(hosted, population, "TUR", last_as_of=latest.words(2025, WORDS))
@@ -216,7 +217,18 @@ def resolved_hosted_section(latest: ReferencePeriod, code: str) -> str:
     language = Language.from_config(code, config["languages"][code])
     claims = set(read_yaml("manuscript/claims.yaml"))
     context = Context(
-        merge_numbers({"hosted.json": numbers}), language, LABELS[code], "f", claims=claims
+        merge_numbers(
+            {
+                "hosted.json": numbers,
+                "sources.json": {
+                    "release_unhcr_population": number_entry(release, "text", "Release.")
+                },
+            }
+        ),
+        language,
+        LABELS[code],
+        "f",
+        claims=claims,
     )
     ast = resolve(read_sources(PANDOC, files), context, dict(files))
     text = pypandoc.convert_text(
@@ -226,21 +238,32 @@ def resolved_hosted_section(latest: ReferencePeriod, code: str) -> str:
 
 
 def test_the_text_writes_mid_year_figures_as_mid_year_in_both_languages():
-    assert "By mid-2025, the Syrian population had fallen to 2,646,142" in (
-        resolved_hosted_section(MID_2025, "en")
+    en = resolved_hosted_section(MID_2025, "en", "refugees 2025.6.0")
+    assert (
+        "By mid-2025 (release refugees 2025.6.0), the Syrian population had fallen to 2,646,142"
+        in en
     )
-    tr = resolved_hosted_section(MID_2025, "tr")
-    assert "2025 yılı ortasında Suriyeli nüfus, en yüksek düzeyine göre" in tr
+    tr = resolved_hosted_section(MID_2025, "tr", "refugees 2025.6.0")
+    assert (
+        "2025 yılı ortasında (refugees 2025.6.0 sürümü) Suriyeli nüfus, en yüksek düzeyine göre"
+        in tr
+    )
     assert "2.646.142 kişiye geriledi" in tr
-    for text in (resolved_hosted_section(MID_2025, "en"), tr):
+    for text in (en, tr):
         assert "end of 2025" not in text and "2025 yılı sonunda" not in text
 
 
 def test_the_text_writes_end_year_figures_as_end_of_year_in_both_languages():
-    en = resolved_hosted_section(END_2025, "en")
-    assert "By the end of 2025, the Syrian population had fallen to 2,646,142" in en
-    tr = resolved_hosted_section(END_2025, "tr")
-    assert "2025 yılı sonunda Suriyeli nüfus, en yüksek düzeyine göre" in tr
+    en = resolved_hosted_section(END_2025, "en", "refugees 2025.12.1")
+    assert (
+        "By the end of 2025 (release refugees 2025.12.1), the Syrian population had fallen to "
+        "2,646,142" in en
+    )
+    tr = resolved_hosted_section(END_2025, "tr", "refugees 2025.12.1")
+    assert (
+        "2025 yılı sonunda (refugees 2025.12.1 sürümü) Suriyeli nüfus, en yüksek düzeyine göre"
+        in tr
+    )
 
 
 def hosted_figure_notes(latest: ReferencePeriod, code: str) -> str:
