@@ -19,6 +19,13 @@ resolved text changed: citations and HTML first, the PDF after (skipped while a 
 save waits). Open pages reload through server-sent events (``/events``); the page never
 polls.
 
+Two things the batch path does that a save need not pay again: citeproc, when the
+citations and what they are rendered from did not change (``paperkit.citecache`` carries
+its last rendering over; the result is what citeproc gives, so the ``.typ`` and PDF stay
+the batch build's bytes), and embedding the figures (3.4 MB) and style sheet in the HTML:
+the preview's HTML links them, and the server serves exactly the files its pages link.
+The HTML is thus not the batch's bytes; its text is.
+
 A failed check or render never leaves a page that looks current: every page carries a
 banner with the state (``data-state``: current, updating, failed, rebuilding) and, when a
 save failed, its problems with file and line; the text below it is the last good one.
@@ -41,7 +48,9 @@ import fcntl
 import hashlib
 import html
 import json
+import mimetypes
 import os
+import posixpath
 import re
 import shutil
 import signal
@@ -50,13 +59,17 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import unquote
 
 import yaml
 
 from paperkit.atomic import write_text
+from paperkit.bibliography import localised_bibliography
+from paperkit.citecache import CiteprocRun, citations_key, reusable, reuse
 from paperkit.claims import claims_outcomes
 from paperkit.manuscript import (
     Context,
@@ -80,6 +93,10 @@ POLL_SECONDS = 0.05  # how often the watched files' times are read
 SETTLE_SECONDS = 0.03  # a save that writes several files is taken as one
 # Where the results come from: a change under these goes to Snakemake.
 RESULT_SOURCES = ("config", "workflow", "src", "paperkit/src", "Snakefile")
+# The build's HTML embeds its figures and style sheet; the preview's links them.
+NO_EMBEDDING = "--embed-resources=false"
+# A file a page links: an image or a style sheet, by a path without a scheme.
+LINKED = re.compile(r'<(?:img|link)\b[^>]*?\b(?:src|href)="([^":#?]+)"', re.IGNORECASE)
 STATE_WORDS = {
     "starting": "starting: building the preview",
     "current": "current",
@@ -238,6 +255,16 @@ class Status:
 # --------------------------------------------------------------------------- warm state
 
 
+@contextmanager
+def timed(timings: dict[str, float], stage: str):
+    """Add the seconds the block takes to ``timings[stage]`` (the console's breakdown)."""
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - started
+
+
 class Warm:
     """The paper as the last save left it, and what renders it again."""
 
@@ -255,6 +282,10 @@ class Warm:
         self.results: dict[str, tuple[int, int]] = {}  # result file → its time and size
         self.claims_checked: tuple[object, list[dict]] = (None, [])
         self.compilers = {}  # language → its Typst compiler, kept warm
+        self.citeproc_last: dict[str, CiteprocRun] = {}  # language → its last citeproc run
+        self.citeproc_runs: dict[str, str] = {}  # language → "run" or "reused" (last save)
+        self.linked: dict[str, Path] = {}  # URL path → a file the pages link (figures, CSS)
+        self.timings: dict[str, float] = {}  # stage → seconds, of the last save (console)
         self.load_paper()
 
     # ---- what changes rarely
@@ -362,44 +393,107 @@ class Warm:
     def defaults(self) -> dict[str, list[str]]:
         return defaults_files(self.paper)
 
-    def bibliography(self) -> list[str]:
-        return [f"--bibliography={path}" for path in self.paper.manuscript["bibliography"]]
+    def bibliography(self, lang: str) -> list[str]:
+        """Pandoc's options for the bibliography as ``lang`` reads it (its authors and
+        notes in that language, ``paperkit.bibliography``), as the build's render job
+        gives it."""
+        folder = self.folder / lang / "bibliography"
+        folder.mkdir(parents=True, exist_ok=True)
+        paths = localised_bibliography(self.paper.manuscript["bibliography"], lang, folder)
+        return [f"--bibliography={path}" for path in paths]
 
     def render_html(self, lang: str, resolved: str) -> bool:
         """The HTML of a language whose resolved text (or anything shared) changed since
-        its HTML was written; False when nothing changed."""
+        its HTML was written; False when nothing changed. Unlike the build's, it links
+        the figures and the style sheet (the server serves them from where they are)
+        rather than embedding them: writing 3.4 MB of figures into every page cost half
+        a second a save."""
         key = f"{self.version}:{hashlib.sha256(resolved.encode()).hexdigest()}"
         if self.rendered.get(lang) == key:
             return False
         out = self.folder / lang
-        write_text(resolved + "\n", out / "paper.json")
-        defaults = self.defaults()
-        pandoc(
-            self.pandoc,
-            out / "paper.json",
-            defaults["citeproc"],
-            out / "cited.json",
-            self.bibliography(),
-        )
+        with timed(self.timings, f"citations {lang}"):
+            self.cite(lang, resolved)
         metadata = html_metadata(self.labels[lang], self.paper.manuscript.get("repository_url", ""))
-        pandoc(
-            self.pandoc,
-            out / "cited.json",
-            defaults["html"],
-            out / "paper.html",
-            [f"--metadata={key}={value}" for key, value in metadata.items()],
-        )
+        with timed(self.timings, f"html {lang}"):
+            pandoc(
+                self.pandoc,
+                out / "cited.json",
+                self.defaults()["html"],
+                out / "paper.html",
+                [*(f"--metadata={key}={value}" for key, value in metadata.items()), NO_EMBEDDING],
+            )
+        self.linked.update(linked_files(self.root, lang, (out / "paper.html").read_text("utf-8")))
         self.rendered[lang] = key
         self.pdf_due.add(lang)
         return True
 
+    def citeproc_inputs(self) -> str:
+        """What the citation pass reads besides the text: the bibliography (its bytes),
+        and the defaults and filters, which a change to bumps ``version``."""
+        digest = hashlib.sha256(str(self.version).encode())
+        for path in self.paper.manuscript["bibliography"]:
+            digest.update((self.root / path).read_bytes())
+        return digest.hexdigest()
+
+    def cite(self, lang: str, resolved: str) -> None:
+        """``<lang>/cited.json``: the resolved text with its citations rendered (the
+        citation pass). Citeproc runs when the citations (or what they are rendered
+        from) changed since its last run for the language; otherwise its last output's
+        citations and reference list are carried over (``paperkit.citecache``)."""
+        out = self.folder / lang
+        ast = json.loads(resolved)
+        key = citations_key(ast, self.citeproc_inputs())
+        last = self.citeproc_last.get(lang)
+        if last is not None and last.key == key:
+            cited = reuse(ast, last)
+            write_text(
+                json.dumps(cited, ensure_ascii=False, separators=(",", ":")), out / "cited.json"
+            )
+            self.citeproc_runs[lang] = "reused"
+            return
+        write_text(resolved + "\n", out / "paper.json")
+        pandoc(
+            self.pandoc,
+            out / "paper.json",
+            self.defaults()["citeproc"],
+            out / "cited.json",
+            self.bibliography(lang),
+        )
+        cited = json.loads((out / "cited.json").read_text("utf-8"))
+        if reusable(ast, cited):
+            self.citeproc_last[lang] = CiteprocRun.of(key, cited)
+        else:
+            self.citeproc_last.pop(lang, None)
+        self.citeproc_runs[lang] = "run"
+
     def render_pdf(self, lang: str) -> None:
         out = self.folder / lang
-        pandoc(self.pandoc, out / "cited.json", self.defaults()["typst"], out / "paper.typ")
+        with timed(self.timings, f"typst writer {lang}"):
+            pandoc(self.pandoc, out / "cited.json", self.defaults()["typst"], out / "paper.typ")
         if lang not in self.compilers:
             self.compilers[lang] = typst_compiler()
-        typst_pdf(out / "paper.typ", out / "paper.pdf", self.timestamp, self.compilers[lang])
+        with timed(self.timings, f"typst {lang}"):
+            typst_pdf(out / "paper.typ", out / "paper.pdf", self.timestamp, self.compilers[lang])
         self.pdf_due.discard(lang)
+
+
+def breakdown(timings: dict[str, float]) -> str:
+    return ", ".join(f"{stage} {seconds:.2f}" for stage, seconds in timings.items())
+
+
+def linked_files(root: Path, lang: str, document: str) -> dict[str, Path]:
+    """URL path → file, for the files a language's page links (its figures, the style
+    sheet): a relative link from ``/<lang>/`` resolves below it, as the browser resolves
+    it. Only these are served besides the pages."""
+    found = {}
+    for link in map(html.unescape, LINKED.findall(document)):
+        link = unquote(link)
+        target = link if os.path.isabs(link) else root / link
+        if os.path.isfile(target):
+            url = posixpath.normpath(link if link.startswith("/") else f"/{lang}/{link}")
+            found[url] = Path(target).resolve()
+    return found
 
 
 def defaults_files(paper: Paper) -> dict[str, list[str]]:
@@ -554,6 +648,31 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def send_file(self, path: Path) -> None:
+        """A figure or style sheet a page links; the browser keeps it between reloads and
+        asks whether it changed (its time and size)."""
+        try:
+            status = path.stat()
+        except FileNotFoundError:
+            return self.send(b"not found", "text/plain", 404)
+        tag = f'"{status.st_mtime_ns:x}-{status.st_size:x}"'
+        if self.headers.get("If-None-Match") == tag:
+            self.send_response(304)
+            self.send_header("ETag", tag)
+            self.end_headers()
+            return None
+        body = path.read_bytes()
+        self.send_response(200)
+        self.send_header(
+            "Content-Type", mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        )
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("ETag", tag)
+        self.end_headers()
+        self.wfile.write(body)
+        return None
+
     def do_GET(self) -> None:
         preview = self.preview
         path = self.path.split("?", 1)[0]
@@ -575,6 +694,9 @@ class Handler(BaseHTTPRequestHandler):
                 f"<!DOCTYPE html><title>Preview</title><ul>{links}</ul>".encode(),
                 "text/html; charset=utf-8",
             )
+        linked = preview.linked.get(posixpath.normpath(unquote(path)))
+        if linked is not None:
+            return self.send_file(linked)
         if not parts or parts[0] not in languages:
             return self.send(b"not found", "text/plain", 404)
         lang, rest = parts[0], "/".join(parts[1:])
@@ -649,6 +771,7 @@ class Preview:
         self.folder = root / paper.build / PREVIEW_FOLDER
         self.config_path = config_path
         self.snakemake: subprocess.Popen | None = None
+        self.linked: dict[str, Path] = {}  # the warm state's: what the pages link
 
     def snakemake_results(self, warm: Warm) -> str | None:
         """Ask Snakemake for the results the text is resolved against; its error, if any."""
@@ -687,21 +810,22 @@ class Preview:
         says another save is waiting."""
         started = time.perf_counter()
         self.status.update(state="updating")
+        warm.timings.clear()
         try:
             files = self.files(warm)
-            asts = warm.parse(files)
-            outcomes = warm.check(asts, files)
-            resolved = {
-                lang: warm.resolved(lang, asts[lang], files, outcomes) for lang in warm.paper.codes
-            }
+            with timed(warm.timings, "parse"):
+                asts = warm.parse(files)
+            with timed(warm.timings, "checks"):
+                outcomes = warm.check(asts, files)
+            # Each language rendered as soon as it is resolved: the next one is resolved
+            # (Python) while Pandoc writes the first (a process of its own).
             with ThreadPoolExecutor(max_workers=2) as pool:
-                changed = dict(
-                    zip(
-                        resolved,
-                        pool.map(lambda lang: warm.render_html(lang, resolved[lang]), resolved),
-                        strict=True,
-                    )
-                )
+                renders = {}
+                for lang in warm.paper.codes:
+                    with timed(warm.timings, "resolve"):
+                        resolved = warm.resolved(lang, asts[lang], files, outcomes)
+                    renders[lang] = pool.submit(warm.render_html, lang, resolved)
+                changed = {lang: render.result() for lang, render in renders.items()}
         except Exception as error:  # every failure is shown on the page, with its place
             lines = [line.strip() for line in str(error).splitlines() if line.strip()]
             self.status.update(state="failed", problems=lines, saved_at=time.strftime("%H:%M:%S"))
@@ -719,7 +843,9 @@ class Preview:
         )
         rendered = [lang for lang, did in changed.items() if did]
         print(
-            f"html {' '.join(rendered) or '(unchanged)'}: {time.perf_counter() - started:.2f} s",
+            f"html {' '.join(rendered) or '(unchanged)'}: {time.perf_counter() - started:.2f} s"
+            + "".join(f", citeproc {lang} {warm.citeproc_runs.get(lang)}" for lang in rendered)
+            + f" ({breakdown(warm.timings)})",
             flush=True,
         )
         if pending():
@@ -735,10 +861,15 @@ class Preview:
                 return
             pdf = {**self.status.pdf, **{lang: self.status.html[lang] for lang in due}}
             self.status.update(pdf=pdf)
-            print(f"pdf {' '.join(due)}: {time.perf_counter() - started:.2f} s", flush=True)
+            print(
+                f"pdf {' '.join(due)}: {time.perf_counter() - started:.2f} s"
+                f" ({breakdown(warm.timings)})",
+                flush=True,
+            )
 
     def run(self) -> None:
         warm = Warm(self.root, self.config_path, self.folder)
+        warm.linked = self.linked
         kinds = watched_files(self.root, warm.paper)
         seen = stamps(self.root, kinds)
         error = self.snakemake_results(warm)
