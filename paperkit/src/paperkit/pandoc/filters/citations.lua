@@ -34,8 +34,49 @@ local function primary(tag)
   return p and p:lower() or nil
 end
 
+-- Terms the tr-TR locale lacks (newer than it), which citeproc takes from
+-- en-US: an article online before its issue ("advance online publication").
+-- In a Turkish document they are written in Turkish.
+local ENGLISH_FALLBACK_TERMS = {
+  { "advance online publication", "çevrimiçi erken yayın" },
+}
+
+-- `list` with each fallback term (its words as Str/Space, punctuation after the
+-- last word kept) written in Turkish.
+local function turkish_terms(list)
+  local out, k = pandoc.Inlines({}), 1
+  while k <= #list do
+    local replaced = false
+    for _, pair in ipairs(ENGLISH_FALLBACK_TERMS) do
+      local words, j, rest = {}, k, nil
+      for word in pair[1]:gmatch("%S+") do words[#words + 1] = word end
+      for w, word in ipairs(words) do
+        local el = list[j]
+        if not (el and el.t == "Str") then break end
+        if w < #words then
+          if el.text ~= word or not (list[j + 1] and list[j + 1].t == "Space") then break end
+          j = j + 2
+        elseif el.text:sub(1, #word) == word and not el.text:sub(#word + 1):match("^[%w\128-\255]") then
+          rest = el.text:sub(#word + 1)
+        end
+      end
+      if rest then
+        out:extend(pandoc.Inlines(pair[2] .. rest))
+        k, replaced = j + 1, true
+        break
+      end
+    end
+    if not replaced then
+      out:insert(list[k])
+      k = k + 1
+    end
+  end
+  return out
+end
+
 local function turkish_fixes(inlines)
   local function fix(list)
+    list = turkish_terms(list)
     for k, el in ipairs(list) do
       if el.t == "Str" then
         for _, term in ipairs(TURKISH_I_TERMS) do
