@@ -232,3 +232,117 @@ def test_a_term_broken_across_source_lines_is_still_found_and_still_allowed():
     entries = [{"use": "sığınma", "avoid": ["iltica"], "allow": ["İltica ve Göç Bürosu"]}]
     text = "bünyesindeki İltica ve Göç\nBürosu, BMMYK"
     assert glossary_problems({"tr/x.md": text}, entries, "tr") == []
+
+
+# --------------------------------------------------------------------------- second reading
+# The fresh referee reading of 8 December 2026 (notes referee2-tr): meaning drift, the
+# reference list's words, one term per concept, calques.
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "2010'ların başında Türk ve AB politikalarının ayrıştığını gözlemler",  # divergence
+        "iki bağımsız kodlaması 3 birimde ayrışmıştır.",
+        "Poisson yarı olabilirlik modelinde düzey ve eğilimdeki en büyük değişim",
+        "Poisson yarı-olabilirlik modeli Poisson ortalamasını korur",
+        "başta AIDA ülke raporu ve göç idaresinin sayfaları",
+        "Sınır kapılarının açılması (Pazarkule)",
+        "Birlik bu krize Türkiye üzerinden yönetişimle yanıt vermiştir.",
+        "geri göndermeyi dışsallaştırmak ve gayriresmîleştirmek için",
+        "kopyalar ve yansı siteler ikincil sayılır",
+        '"mülteci rantiyeci devletler" olarak adlandırır',
+        "Kanun 6458 sayılı Kanunu yeniden değiştirdi ve Kanunun 89(3). maddesinin",
+    ],
+)
+def test_the_glossary_forbids_the_second_referees_turkish(glossary, sentence):
+    assert glossary_problems({"tr/x.md": sentence}, glossary["tr"], "tr")
+
+
+def test_the_glossary_keeps_the_chosen_terms(glossary):
+    text = (
+        "Ayrışma hipotezi sınamayı geçmektedir; Tolay politikaların birbirinden "
+        "uzaklaştığını gözlemler. Poisson yarı en çok olabilirlik tahmincisiyle (YÇOT) "
+        "ve Poisson sözde en çok olabilirlik (PPML) yöntemiyle; Sığınma Bilgi "
+        "Veritabanı'nın (AIDA) ülke raporu; 2020 sınır krizi; mülteci rantiye devletler; "
+        "Kanunun 89 uncu maddesinin üçüncü fıkrasının; ayna siteler."
+    )
+    assert glossary_problems({"tr/x.md": text}, glossary["tr"], "tr") == []
+
+
+def _turkish_text() -> str:
+    return " ".join(
+        "\n".join(
+            path.read_text("utf-8") for path in sorted((ROOT / "manuscript" / "tr").glob("*.md"))
+        ).split()
+    )
+
+
+@pytest.mark.parametrize(
+    ("drift", "english"),
+    [
+        # "the Statement's month comes next": second largest, not later in time
+        ("Mutabakat ayı onu izlemektedir", "Mutabakat ayı ikinci sırada gelmektedir"),
+        # "replaced the acquis as the reference"
+        ("müktesebatın yerini almıştır", "müktesebatın yerine referans noktası hâline gelmiştir"),
+        ("p-değeri kırılmasız üretilmiş", "kırılma içermeyecek biçimde benzetilmiş"),
+    ],
+)
+def test_the_turkish_says_what_the_english_says(drift, english):
+    text = _turkish_text()
+    assert drift not in text
+    assert english in text
+
+
+def test_a_work_cited_by_its_turkish_short_title_is_filed_under_it():
+    # A reader finds a work cited without an author under the words the citation
+    # shows: the Turkish reference list sorts and prints it by its title, so that title
+    # begins with the Turkish short title.
+    local = _entries(localise_bibtex(_bibliography(), "tr"))
+    misfiled = {
+        key: (_field(entry, "shorttitle"), _field(entry, "title"))
+        for key, entry in local.items()
+        if _field(entry, "author") is None
+        and (short := _field(entry, "shorttitle"))
+        and not (_field(entry, "title") or "").replace("{", "").startswith(short)
+    }
+    assert misfiled == {}
+    assert _field(local["jap2015"], "title").startswith("Ortak Eylem Planı")
+
+
+def test_the_turkish_reference_list_has_no_english_citeproc_term(tmp_path):
+    # tr-TR has no "advance-online-publication" term; citeproc falls back to en-US
+    import subprocess
+
+    import pypandoc
+
+    from paperkit.paper import PANDOC_DEFAULTS
+
+    bib = tmp_path / "references.bib"
+    bib.write_text(
+        "@article{ustubici2019impact,\n  author = {Üstübici, Ayşen},\n"
+        "  title = {The Impact of Externalized Migration Governance on {Turkey}},\n"
+        "  journal = {Comparative Migration Studies},\n  year = {2019},\n"
+        "  doi = {10.1186/s40878-019-0159-x},\n  langid = {english},\n}\n",
+        encoding="utf-8",
+    )
+    texts = {}
+    for code, lang in (("en", "en-GB"), ("tr", "tr-TR")):
+        source = tmp_path / f"{code}.md"
+        source.write_text(f"---\nlang: {lang}\n---\n\nMetin [@ustubici2019impact].\n")
+        steps = [
+            [str(source), "--to=json", f"--output={tmp_path / f'{code}.source.json'}"],
+            [
+                str(tmp_path / f"{code}.source.json"),
+                f"--defaults={PANDOC_DEFAULTS / 'citeproc.yaml'}",
+                f"--bibliography={bib}",
+                "--to=plain",
+                f"--output={tmp_path / f'{code}.txt'}",
+            ],
+        ]
+        for args in steps:
+            subprocess.run([pypandoc.get_pandoc_path(), *args], cwd=ROOT, check=True)
+        texts[code] = " ".join((tmp_path / f"{code}.txt").read_text("utf-8").split())
+    assert "Comparative Migration Studies, çevrimiçi erken yayın." in texts["tr"]
+    assert "advance online" not in texts["tr"]
+    assert "Comparative Migration Studies, ahead of print." in texts["en"]
