@@ -222,7 +222,7 @@ def glossary() -> dict:
         "İş birliği işlemsel bir düzenlemedir.",
         "Tsourapas'ın mülteci rantiyesi devlet kavramı.",
         "Kaya'nın bulduğu Avrupa'dan uzaklaşma.",
-        "Üçüncüsü nedensel tanımlamadır.",
+        "Üçüncüsü nedensel özdeşlemedir.",  # identification is tanımlama (referee, 8 Dec)
         "bir tavan dahilinde yeniden yerleştirme",
         "Göç ve İltica Bürosu hazırlamıştır.",
     ],

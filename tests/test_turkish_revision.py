@@ -253,6 +253,12 @@ def test_a_term_broken_across_source_lines_is_still_found_and_still_allowed():
         "kopyalar ve yansı siteler ikincil sayılır",
         '"mülteci rantiyeci devletler" olarak adlandırır',
         "Kanun 6458 sayılı Kanunu yeniden değiştirdi ve Kanunun 89(3). maddesinin",
+        # specification is spesifikasyon, identification tanımlama (not özdeşleme)
+        "Ana tanımlamada düzey düştü.",
+        "Kesintili zaman serisinin tanımlama eğrisi",
+        "Bütün tanımlamalarda geçişler azaldı.",
+        "hiçbir tanımlamada saptanabilir bir düşüş görülmedi",
+        "Üçüncüsü nedensel özdeşlemedir.",
     ],
 )
 def test_the_glossary_forbids_the_second_referees_turkish(glossary, sentence):
@@ -265,7 +271,9 @@ def test_the_glossary_keeps_the_chosen_terms(glossary):
         "uzaklaştığını gözlemler. Poisson yarı en çok olabilirlik tahmincisiyle (YÇOT) "
         "ve Poisson sözde en çok olabilirlik (PPML) yöntemiyle; Sığınma Bilgi "
         "Veritabanı'nın (AIDA) ülke raporu; 2020 sınır krizi; mülteci rantiye devletler; "
-        "Kanunun 89 uncu maddesinin üçüncü fıkrasının; ayna siteler."
+        "Kanunun 89 uncu maddesinin üçüncü fıkrasının; ayna siteler. Ana "
+        "spesifikasyonda, bütün spesifikasyonlarda ve spesifikasyon eğrisinde; "
+        "üçüncüsü nedensel tanımlamadır."
     )
     assert glossary_problems({"tr/x.md": text}, glossary["tr"], "tr") == []
 
@@ -346,3 +354,12 @@ def test_the_turkish_reference_list_has_no_english_citeproc_term(tmp_path):
     assert "Comparative Migration Studies, çevrimiçi erken yayın." in texts["tr"]
     assert "advance online" not in texts["tr"]
     assert "Comparative Migration Studies, ahead of print." in texts["en"]
+
+
+def test_the_turkish_scope_phrase_of_the_main_specification_is_spesifikasyon():
+    # the phrase a claim about the main specification must carry (labels.yaml scope)
+    labels = yaml.safe_load((ROOT / "manuscript" / "labels.yaml").read_text("utf-8"))
+    assert labels["tr"]["scope"]["main"] == "ana spesifikasyon"
+    claims = yaml.safe_load((ROOT / "manuscript" / "claims.yaml").read_text("utf-8"))
+    turkish = " ".join(claim["tr"] for claim in claims.values() if isinstance(claim, dict))
+    assert "tanımlama" not in turkish and "özdeşleme" not in turkish
