@@ -139,7 +139,7 @@ def test_a_flipped_claim_stops_the_documents_and_quotes_the_claim(scratch, mirro
         assert run.returncode != 0
         assert "claim 'statement_cut_crossings' fails" in run.stderr
         assert "In every specification the level of sea crossings fell" in run.stderr
-        assert "Bütün tanımlamalarda deniz geçişlerinin düzeyi" in run.stderr
+        assert "Bütün spesifikasyonlarda deniz geçişlerinin düzeyi" in run.stderr
     finally:
         claims.write_text(original, encoding="utf-8")
 
