@@ -105,21 +105,13 @@ def test_the_main_coding_states_what_the_decree_law_of_2016_did():
 
     import yaml
 
-    from asylum_regime.harmonisation import load_coded_inputs
+    from asylum_regime.harmonisation import CODED_TABLES, load_coded_inputs
     from asylum_regime.specifications import main_specification
 
     root = Path(__file__).resolve().parents[1]
     config = yaml.safe_load((root / "config/config.yaml").read_text(encoding="utf-8"))
     spec = config["indices"]
     schemas = {p.stem: p for p in (root / "workflow/schemas/tables").glob("*.yaml")}
-    names = [
-        "eu_instruments",
-        "tr_instruments",
-        "events",
-        "commission_assessments",
-        "visa_benchmarks",
-        "statement_implementation",
-    ]
     paths = {
         "eu_instruments": root / "data/raw/legal/eu_instruments.csv",
         "tr_instruments": root / "data/raw/legal/tr_instruments.csv",
@@ -129,7 +121,7 @@ def test_the_main_coding_states_what_the_decree_law_of_2016_did():
         "statement_implementation": root / "data/raw/policy/statement_implementation.csv",
     }
     loaded = load_coded_inputs(
-        {name: paths[name] for name in names},
+        {name: paths[name] for name in CODED_TABLES},
         sorted((root / "data/raw/legal/alignment").glob("*.csv")),
         schemas,
         None,
