@@ -15,6 +15,7 @@ import pypandoc
 import pytest
 import yaml
 
+from paperkit.citations import datasets_bibtex
 from paperkit.citecache import CiteprocRun, citations_key, cites, reusable, reuse
 from paperkit.manuscript import read_sources
 from paperkit.pandoc_ast import read_markdown
@@ -32,7 +33,24 @@ def paper() -> Paper:
     return Paper.load(config, ROOT)
 
 
-def citeproc(paper: Paper, ast: dict, folder: Path) -> dict:
+@pytest.fixture(scope="module")
+def bibliography(paper, tmp_path_factory) -> list[Path]:
+    """The paper's bibliography files. Its build outputs (the datasets' entries, under
+    results/) are written here with the build's own function, so that the test needs no
+    built working tree (a fresh clone, as in CI, has none)."""
+    datasets = tmp_path_factory.mktemp("bibliography") / "datasets.bib"
+    datasets.write_text(
+        datasets_bibtex(paper.config["datasets"], paper.config["sources"]), encoding="utf-8"
+    )
+    files = [
+        datasets if path.startswith("results/") else ROOT / path
+        for path in paper.manuscript["bibliography"]
+    ]
+    assert files.count(datasets) == 1, paper.manuscript["bibliography"]
+    return files
+
+
+def citeproc(paper: Paper, bibliography: list[Path], ast: dict, folder: Path) -> dict:
     """The paper's citation pass on ``ast``, as the build runs it."""
     source, target = folder / "in.json", folder / "out.json"
     source.write_text(json.dumps(ast, ensure_ascii=False), encoding="utf-8")
@@ -41,7 +59,7 @@ def citeproc(paper: Paper, ast: dict, folder: Path) -> dict:
         source,
         defaults_files(paper)["citeproc"],
         target,
-        [f"--bibliography={ROOT / path}" for path in paper.manuscript["bibliography"]],
+        [f"--bibliography={path}" for path in bibliography],
     )
     return json.loads(target.read_text(encoding="utf-8"))
 
@@ -68,19 +86,21 @@ def add_words(path: str, text: str) -> str:
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_reused_citations_equal_a_fresh_citeproc_run(paper, lang, tmp_path):
+def test_reused_citations_equal_a_fresh_citeproc_run(paper, lang, tmp_path, bibliography):
     before = sections(paper, lang)
     after = sections(paper, lang, add_words)
     assert after != before
     assert cites(after), "the paper cites nothing: the test tests nothing"
     key = citations_key(before, "inputs")
     assert citations_key(after, "inputs") == key  # only text changed
-    last = citeproc(paper, before, tmp_path)
+    last = citeproc(paper, bibliography, before, tmp_path)
     assert reusable(before, last)
-    fresh = citeproc(paper, after, tmp_path)
+    fresh = citeproc(paper, bibliography, after, tmp_path)
     reused = reuse(json.loads(json.dumps(after)), CiteprocRun.of(key, last))
     assert reused == fresh
-    assert last == json.loads(json.dumps(citeproc(paper, before, tmp_path)))  # untouched
+    assert last == json.loads(
+        json.dumps(citeproc(paper, bibliography, before, tmp_path))
+    )  # untouched
 
 
 def cited_document(citation: str, lang: str = "en", body: str = "") -> dict:
@@ -103,13 +123,15 @@ def cited_document(citation: str, lang: str = "en", body: str = "") -> dict:
         "[@krasner1982structural; @readmission2014]",  # one more
     ],
 )
-def test_a_changed_citation_runs_citeproc_again(changed, tmp_path, paper):
+def test_a_changed_citation_runs_citeproc_again(changed, tmp_path, paper, bibliography):
     before = cited_document("[@krasner1982structural]")
     after = cited_document(changed)
     assert citations_key(after, "inputs") != citations_key(before, "inputs")
     # and what citeproc gives for it differs: reusing the old rendering would be wrong
-    last = citeproc(paper, before, tmp_path)
-    assert citeproc(paper, after, tmp_path) != reuse(copy.deepcopy(after), CiteprocRun.of("", last))
+    last = citeproc(paper, bibliography, before, tmp_path)
+    assert citeproc(paper, bibliography, after, tmp_path) != reuse(
+        copy.deepcopy(after), CiteprocRun.of("", last)
+    )
 
 
 def test_other_inputs_change_the_key():
@@ -119,11 +141,11 @@ def test_other_inputs_change_the_key():
     assert citations_key(document, "inputs") != citations_key(turkish, "inputs")
 
 
-def test_a_run_that_changed_text_outside_the_citations_is_not_reused(tmp_path, paper):
+def test_a_run_that_changed_text_outside_the_citations_is_not_reused(tmp_path, paper, bibliography):
     """With a note style citeproc moves punctuation around a citation (and makes it a
     footnote): such a run's output is not carried to the next save."""
     document = cited_document("[@krasner1982structural]")
-    cited = citeproc(paper, document, tmp_path)
+    cited = citeproc(paper, bibliography, document, tmp_path)
     assert reusable(document, cited)
     moved = copy.deepcopy(cited)
     para = moved["blocks"][0]["c"]
@@ -132,6 +154,6 @@ def test_a_run_that_changed_text_outside_the_citations_is_not_reused(tmp_path, p
     assert not reusable(document, moved)
 
 
-def test_a_document_without_one_reference_list_is_not_reused(tmp_path, paper):
+def test_a_document_without_one_reference_list_is_not_reused(tmp_path, paper, bibliography):
     document = read_markdown(PANDOC, "Text [@krasner1982structural].\n", "a test document")
-    assert not reusable(document, citeproc(paper, document, tmp_path))
+    assert not reusable(document, citeproc(paper, bibliography, document, tmp_path))
