@@ -146,6 +146,16 @@ def agreed_units_only(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame
     return {**tables, "alignment": alignment.assign(left_out=left_out)}
 
 
+def specification_inputs(
+    tables: dict[str, pd.DataFrame], unverified: str, coding: str = "reconciled"
+) -> dict[str, pd.DataFrame]:
+    """The inputs of a specification: without the unverified facts or not, and (only the
+    alignment coding) every reconciled unit or the agreed units only."""
+    # marked first: the disputed units are intervals of the whole coding
+    marked = agreed_units_only(tables) if coding == "agreed_only" else tables
+    return verified_only(marked) if unverified == "exclude" else marked
+
+
 def agreed_only_numbers(tables: dict[str, pd.DataFrame], spec: dict, choices: dict) -> dict:
     """What the agreed-units coding leaves out of the legislative index, with the other
     choices of ``choices`` (the main specification's): the disputed units of the benchmark
@@ -154,8 +164,7 @@ def agreed_only_numbers(tables: dict[str, pd.DataFrame], spec: dict, choices: di
     first, last = spec["first_year"], spec["last_year"]
 
     def scored(coding: str) -> pd.DataFrame:
-        marked = agreed_units_only(tables) if coding == "agreed_only" else tables
-        kept = verified_only(marked) if choices["unverified"] == "exclude" else marked
+        kept = specification_inputs(tables, choices["unverified"], coding)
         return annual_scores(benchmark_coding(kept["alignment"], spec), first, last)
 
     every, agreed = scored("reconciled"), scored("agreed_only")
@@ -217,9 +226,7 @@ def amendment_numbers(
     with the choices of ``choices`` (the main specification's): the index with its intervals
     minus the index without them (``without_instrument``), and the index's change over that
     year, which also holds what other instruments of the year did."""
-    if choices["coding"] == "agreed_only":
-        tables = agreed_units_only(tables)
-    kept = verified_only(tables) if choices["unverified"] == "exclude" else tables
+    kept = specification_inputs(tables, choices["unverified"], choices["coding"])
     alignment = benchmark_coding(kept["alignment"], spec)
     own = alignment[alignment["tr_instrument_id"] == instrument_id]
     if own.empty:
@@ -305,15 +312,11 @@ class IndexParts:
         return self._made[key]
 
     def inputs(self, unverified: str, coding: str = "reconciled") -> dict[str, pd.DataFrame]:
-        """The inputs of a specification: without the unverified facts or not, and (only
-        the alignment coding) every reconciled unit or the agreed units only."""
-
-        def make() -> dict[str, pd.DataFrame]:
-            # marked first: the disputed units are intervals of the whole coding
-            tables = agreed_units_only(self.tables) if coding == "agreed_only" else self.tables
-            return verified_only(tables) if unverified == "exclude" else tables
-
-        return self._once(("inputs", unverified, coding), make)
+        """``specification_inputs``, made once per choice."""
+        return self._once(
+            ("inputs", unverified, coding),
+            lambda: specification_inputs(self.tables, unverified, coding),
+        )
 
     def legislative(
         self, unverified: str, partial_credit: float, weighting: str, coding: str = "reconciled"
